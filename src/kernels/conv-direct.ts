@@ -1,0 +1,37 @@
+// The reference convolution: the textbook loop nest, no tricks. The im2col path is tested against it.
+// x is (N,C,H,W), weights (F,C,KH,KW), bias (F); out is (N,F,OH,OW).
+
+import type { FloatArray } from '../tensor/tensor.js';
+import type { WindowGeometry } from './im2col.js';
+
+export function conv2dDirect(
+  x: FloatArray,
+  weights: FloatArray,
+  bias: FloatArray,
+  F: number,
+  g: WindowGeometry,
+  out: FloatArray,
+): void {
+  const { N, C, H, W, KH, KW, stride, pad, OH, OW } = g;
+  for (let n = 0; n < N; n++) {
+    for (let f = 0; f < F; f++) {
+      for (let oh = 0; oh < OH; oh++) {
+        for (let ow = 0; ow < OW; ow++) {
+          let sum = bias[f];
+          for (let c = 0; c < C; c++) {
+            for (let kh = 0; kh < KH; kh++) {
+              const h = oh * stride - pad + kh;
+              if (h < 0 || h >= H) continue;
+              for (let kw = 0; kw < KW; kw++) {
+                const w = ow * stride - pad + kw;
+                if (w < 0 || w >= W) continue;
+                sum += x[((n * C + c) * H + h) * W + w] * weights[((f * C + c) * KH + kh) * KW + kw];
+              }
+            }
+          }
+          out[((n * F + f) * OH + oh) * OW + ow] = sum;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,120 @@
+// Convolution as in the book: im2col, one matrix product with the filters, reshape back to NCHW.
+// W is (F,C,KH,KW), b is (F). The input gradient goes back through col2im.
+
+import { kernels } from '../kernels/backend.js';
+import type { WindowGeometry } from '../kernels/im2col.js';
+import { convOutSize } from '../tensor/geometry.js';
+import { allocate, zeros, type FloatArray, type Tensor } from '../tensor/tensor.js';
+import { checkGradient, checkInput, noForward } from './check.js';
+import { fillNormal, initScale } from './init.js';
+import type { ConvolutionSpec, Layer, LayerContext, Param } from './layer.js';
+import { Scratch } from './scratch.js';
+
+export class Convolution implements Layer {
+  readonly name: string;
+  readonly inputShape: readonly number[];
+  readonly outputShape: readonly number[];
+  inputGradient = true;
+  private readonly weights: Param;
+  private readonly bias: Param;
+  private readonly scratch;
+  private geometry: WindowGeometry | undefined;
+
+  constructor(
+    private readonly config: ConvolutionSpec,
+    context: LayerContext,
+  ) {
+    const { name, inputShape, dtype, random } = context;
+    const { filters: F, size, stride = 1, pad = 0, weightInit = 0.01 } = config;
+    if (inputShape.length !== 3) {
+      throw new RangeError(`${name}: convolution needs a [C,H,W] input, got [${inputShape.join(',')}]`);
+    }
+    if (!Number.isInteger(F) || F < 1) throw new RangeError(`${name}: filters must be a positive integer, got ${F}`);
+    const [C, H, W] = inputShape;
+    const OH = convOutSize(H, size, stride, pad, `${name} (height)`);
+    const OW = convOutSize(W, size, stride, pad, `${name} (width)`);
+    this.name = name;
+    this.inputShape = [C, H, W];
+    this.outputShape = [F, OH, OW];
+    this.weights = { name: `${name}.W`, value: zeros([F, C, size, size], dtype), grad: zeros([F, C, size, size], dtype) };
+    this.bias = { name: `${name}.b`, value: zeros([F], dtype), grad: zeros([F], dtype) };
+    fillNormal(this.weights.value.data, initScale(weightInit, C * size * size), random);
+    this.scratch = new Scratch(dtype);
+  }
+
+  forward(x: Tensor): Tensor {
+    const N = checkInput(this.name, x, this.inputShape);
+    const [C, H, W] = this.inputShape;
+    const [F, OH, OW] = this.outputShape;
+    const { size, stride = 1, pad = 0 } = this.config;
+    const g: WindowGeometry = { N, C, H, W, KH: size, KW: size, stride, pad, OH, OW };
+    const rows = N * OH * OW;
+    const rowLength = C * size * size;
+    // The story: every receptive field becomes a row of col, then one product with the filters.
+    const col = this.scratch.get('col', rows * rowLength);
+    kernels().im2col(x.data, g, col);
+    const product = this.scratch.get('product', rows * F);
+    kernels().gemm({ transA: false, transB: true, M: rows, N: F, K: rowLength, A: col, B: this.weights.value.data, C: product, accumulate: false });
+    const out = allocate(N * F * OH * OW, this.bias.value.data instanceof Float64Array ? 'float64' : 'float32');
+    rowsToPlanes(product, this.bias.value.data, N, F, OH * OW, out);
+    this.geometry = g;
+    return { shape: [N, F, OH, OW], data: out };
+  }
+
+  backward(dout: Tensor): Tensor | undefined {
+    const g = this.geometry ?? noForward(this.name);
+    const { N, C, H, W, KH, KW, OH, OW } = g;
+    const F = this.outputShape[0];
+    checkGradient(this.name, dout, [N, F, OH, OW]);
+    const rows = N * OH * OW;
+    const rowLength = C * KH * KW;
+    const dproduct = this.scratch.get('dproduct', rows * F);
+    planesToRows(dout.data, N, F, OH * OW, dproduct, this.bias.grad.data);
+    const col = this.scratch.get('col', rows * rowLength);
+    kernels().gemm({ transA: true, transB: false, M: F, N: rowLength, K: rows, A: dproduct, B: col, C: this.weights.grad.data, accumulate: false });
+    if (!this.inputGradient) return undefined;
+    const dcol = this.scratch.get('dcol', rows * rowLength);
+    kernels().gemm({ transA: false, transB: false, M: rows, N: rowLength, K: F, A: dproduct, B: this.weights.value.data, C: dcol, accumulate: false });
+    const dx = allocate(N * C * H * W, dout.data instanceof Float64Array ? 'float64' : 'float32');
+    kernels().col2im(dcol, g, dx);
+    return { shape: [N, C, H, W], data: dx };
+  }
+
+  params(): Param[] {
+    return [this.weights, this.bias];
+  }
+
+  spec(): ConvolutionSpec {
+    return { ...this.config };
+  }
+}
+
+// product is (N*P, F) with P = OH*OW; out is (N,F,P), each plane plus its filter's bias.
+function rowsToPlanes(product: FloatArray, bias: FloatArray, N: number, F: number, P: number, out: FloatArray): void {
+  for (let n = 0; n < N; n++) {
+    for (let f = 0; f < F; f++) {
+      const b = bias[f];
+      const plane = (n * F + f) * P;
+      let source = n * P * F + f;
+      for (let p = 0; p < P; p++, source += F) out[plane + p] = product[source] + b;
+    }
+  }
+}
+
+// dout is (N,F,P); rows becomes (N*P, F), and dbias the sum of each filter's plane.
+function planesToRows(dout: FloatArray, N: number, F: number, P: number, rows: FloatArray, dbias: FloatArray): void {
+  dbias.fill(0);
+  for (let n = 0; n < N; n++) {
+    for (let f = 0; f < F; f++) {
+      const plane = (n * F + f) * P;
+      let target = n * P * F + f;
+      let sum = 0;
+      for (let p = 0; p < P; p++, target += F) {
+        const value = dout[plane + p];
+        rows[target] = value;
+        sum += value;
+      }
+      dbias[f] += sum;
+    }
+  }
+}

@@ -1,0 +1,144 @@
+// A sequential network built from plain data: an input shape and a list of layer specs. The loss layer
+// sits outside the list, as the book's last_layer. Shapes are checked once, here, at construction.
+
+import { createLayer, layerName } from '../layers/create.js';
+import type { Layer, LayerSpec, Param } from '../layers/layer.js';
+import { SoftmaxWithLoss, softmax, type Labels } from '../layers/softmax-with-loss.js';
+import { Random } from '../tensor/random.js';
+import { allocate, dtypeOf, formatShape, sizeOf, type DType, type Tensor } from '../tensor/tensor.js';
+
+export interface ModelSpec {
+  /** Shape of one input sample, e.g. [1,28,28]. */
+  input: number[];
+  layers: LayerSpec[];
+}
+
+export interface NetworkOptions {
+  /** Seeds the weight initialisation. */
+  seed?: number;
+  /** float32 for training; float64 for gradient checks. */
+  dtype?: DType;
+}
+
+export class Network {
+  readonly layers: Layer[];
+  readonly lastLayer = new SoftmaxWithLoss();
+  readonly dtype: DType;
+
+  constructor(
+    readonly model: ModelSpec,
+    options: NetworkOptions = {},
+  ) {
+    this.dtype = options.dtype ?? 'float32';
+    const random = new Random(options.seed ?? 1);
+    const counts = new Map<string, number>();
+    let shape: readonly number[] = model.input;
+    if (!Array.isArray(shape) || shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
+      throw new RangeError(`model: input shape must be positive integers, got ${JSON.stringify(shape)}`);
+    }
+    this.layers = model.layers.map((spec, index) => {
+      const name = layerName(spec, counts);
+      try {
+        const layer = createLayer(spec, { name, inputShape: shape, dtype: this.dtype, random });
+        shape = layer.outputShape;
+        return layer;
+      } catch (error) {
+        throw new RangeError(`layer ${index}: ${(error as Error).message}`, { cause: error });
+      }
+    });
+    if (this.layers.length > 0) this.layers[0].inputGradient = false;
+    if (shape.length !== 1) {
+      throw new RangeError(`model: the last layer must output class scores [K], got ${formatShape(shape)}`);
+    }
+  }
+
+  get classes(): number {
+    return this.outputShape[0];
+  }
+
+  get outputShape(): readonly number[] {
+    return this.layers.length > 0 ? this.layers[this.layers.length - 1].outputShape : this.model.input;
+  }
+
+  params(): Param[] {
+    return this.layers.flatMap((layer) => layer.params());
+  }
+
+  /** Class scores (N,K) before softmax. */
+  predict(x: Tensor, train = false): Tensor {
+    let out = x;
+    for (const layer of this.layers) out = layer.forward(out, train);
+    return out;
+  }
+
+  /** Class probabilities (N,K). */
+  probabilities(x: Tensor): Tensor {
+    return softmax(this.predict(x, false));
+  }
+
+  loss(x: Tensor, labels: Labels, train = false): number {
+    return this.lastLayer.forward(this.predict(x, train), labels);
+  }
+
+  /** Backpropagation: fills every parameter's grad and returns the loss it differentiated. */
+  gradient(x: Tensor, labels: Labels): number {
+    const loss = this.loss(x, labels, true);
+    let dout: Tensor | undefined = this.lastLayer.backward();
+    for (let i = this.layers.length - 1; i >= 0 && dout !== undefined; i--) {
+      dout = this.layers[i].backward(dout);
+    }
+    return loss;
+  }
+
+  /** Fraction of correct top-1 predictions, computed batchSize samples at a time. */
+  accuracy(x: Tensor, labels: Labels, batchSize = 100): number {
+    const N = x.shape[0];
+    if (N === 0) return 0;
+    return this.countCorrect(x, labels, batchSize) / N;
+  }
+
+  countCorrect(x: Tensor, labels: Labels, batchSize = 100): number {
+    const N = x.shape[0];
+    const sample = sizeOf(x.shape.slice(1));
+    let correct = 0;
+    for (let start = 0; start < N; start += batchSize) {
+      const count = Math.min(batchSize, N - start);
+      const batch = { shape: [count, ...x.shape.slice(1)], data: x.data.subarray(start * sample, (start + count) * sample) };
+      const scores = this.predict(batch, false);
+      const K = scores.shape[1];
+      for (let n = 0; n < count; n++) {
+        if (argmax(scores.data, n * K, K) === labels[start + n]) correct++;
+      }
+    }
+    return correct;
+  }
+
+  /**
+   * Central differences, (f(w+h) - f(w-h)) / 2h, for every weight: the slow, obviously right gradient
+   * that backprop is checked against. Use a float64 network.
+   */
+  numericalGradient(x: Tensor, labels: Labels, h = 1e-4): Map<string, Tensor> {
+    const gradients = new Map<string, Tensor>();
+    for (const param of this.params()) {
+      const w = param.value.data;
+      const g = allocate(w.length, dtypeOf(w));
+      for (let i = 0; i < w.length; i++) {
+        const original = w[i];
+        w[i] = original + h;
+        const plus = this.loss(x, labels, true);
+        w[i] = original - h;
+        const minus = this.loss(x, labels, true);
+        w[i] = original;
+        g[i] = (plus - minus) / (2 * h);
+      }
+      gradients.set(param.name, { shape: param.value.shape, data: g });
+    }
+    return gradients;
+  }
+}
+
+export function argmax(values: ArrayLike<number>, offset: number, length: number): number {
+  let best = 0;
+  for (let k = 1; k < length; k++) if (values[offset + k] > values[offset + best]) best = k;
+  return best;
+}

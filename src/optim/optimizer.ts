@@ -1,0 +1,68 @@
+// What every optimizer shares: a step over the flat list of (value, grad) pairs, and per-parameter
+// state slots (velocity, squared-gradient sums, moments) that a checkpoint can save and restore.
+
+import type { Param } from '../layers/layer.js';
+import { allocate, dtypeOf, type FloatArray } from '../tensor/tensor.js';
+
+export interface OptimizerState {
+  /** Steps taken so far (Adam's bias correction needs it). */
+  step: number;
+  /** Per parameter name, its slots in order (e.g. Adam: m then v). */
+  slots: Record<string, number[][]>;
+}
+
+export abstract class Optimizer {
+  abstract readonly name: string;
+  protected step = 0;
+  private readonly slotsByName = new Map<string, FloatArray[]>();
+
+  constructor(readonly learningRate: number) {
+    if (!(learningRate > 0) || !Number.isFinite(learningRate)) {
+      throw new RangeError(`optimizer: learning rate must be a positive number, got ${learningRate}`);
+    }
+  }
+
+  /** Number of state arrays each parameter needs. */
+  protected abstract readonly slotCount: number;
+
+  protected abstract updateOne(w: FloatArray, g: FloatArray, slots: FloatArray[]): void;
+
+  update(params: Param[]): void {
+    this.step++;
+    this.beforeStep();
+    for (const param of params) this.updateOne(param.value.data, param.grad.data, this.slots(param));
+  }
+
+  protected beforeStep(): void {}
+
+  private slots(param: Param): FloatArray[] {
+    let slots = this.slotsByName.get(param.name);
+    if (slots === undefined) {
+      const length = param.value.data.length;
+      const dtype = dtypeOf(param.value.data);
+      slots = Array.from({ length: this.slotCount }, () => allocate(length, dtype));
+      this.slotsByName.set(param.name, slots);
+    }
+    return slots;
+  }
+
+  state(): OptimizerState {
+    const slots: Record<string, number[][]> = {};
+    for (const [name, arrays] of this.slotsByName) slots[name] = arrays.map((array) => Array.from(array));
+    return { step: this.step, slots };
+  }
+
+  setState(state: OptimizerState, params: Param[]): void {
+    this.step = state.step;
+    this.slotsByName.clear();
+    for (const param of params) {
+      const saved = state.slots[param.name];
+      if (saved === undefined) continue;
+      const arrays = this.slots(param);
+      if (saved.length !== arrays.length || saved.some((values, i) => values.length !== arrays[i].length)) {
+        throw new RangeError(`optimizer state for ${param.name} does not match the parameter`);
+      }
+      saved.forEach((values, i) => arrays[i].set(values));
+    }
+  }
+}
