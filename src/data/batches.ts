@@ -14,7 +14,7 @@ export interface Batch {
   index: number;
 }
 
-/** byte/255 for every byte: a table lookup is exact and cheaper than a division per pixel. */
+/** byte/255 for every byte, computed once so training batches and evaluation tensors agree bit for bit. */
 const SCALED = Float32Array.from({ length: 256 }, (_, byte) => byte / 255);
 
 /** Writes samples indices[start..start+count) into x as (count,1,rows,columns) floats, and their labels. */
