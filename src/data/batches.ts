@@ -31,7 +31,9 @@ export function fillBatch(
     throw new RangeError(`fillBatch: samples ${start}..${start + count} are outside the ${indices.length} indices`);
   }
   if (x.length < count * size || labels.length < count) {
-    throw new RangeError(`fillBatch: ${count} samples need ${count * size} floats and ${count} labels, got ${x.length} and ${labels.length}`);
+    throw new RangeError(
+      `fillBatch: ${count} samples need ${count * size} floats and ${count} labels, got ${x.length} and ${labels.length}`,
+    );
   }
   const { images } = dataset;
   for (let n = 0; n < count; n++) {
@@ -82,7 +84,8 @@ function* batchesInOrder(dataset: Dataset, order: Uint32Array, batchSize: number
 
 /** Samples start..start+count as one fresh [count,1,rows,columns] tensor, for evaluation. */
 export function datasetTensor(dataset: Dataset, start: number, count: number): Tensor {
-  if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || start + count > dataset.count) {
+  const inside = Number.isInteger(start) && Number.isInteger(count) && start >= 0 && count >= 0;
+  if (!inside || start + count > dataset.count) {
     throw new RangeError(`datasetTensor: samples ${start}..${start + count} are outside the dataset of ${dataset.count}`);
   }
   const { rows, columns } = dataset;

@@ -53,18 +53,23 @@ export function parseIdx(bytes: Uint8Array, fileName: string): IdxArray {
     throw new CnnError(`${fileName}: truncated: ${file.length} bytes is too short for an IDX header`);
   }
   if (file[0] !== 0 || file[1] !== 0) {
-    throw new CnnError(`${fileName}: not an IDX file: magic starts with ${hex(file[0])} ${hex(file[1])}, expected 0x00 0x00`);
+    const found = `${hex(file[0])} ${hex(file[1])}`;
+    throw new CnnError(`${fileName}: not an IDX file: magic starts with ${found}, expected 0x00 0x00`);
   }
   const type = file[2];
   if (type !== UNSIGNED_BYTE) {
     const typeName = TYPE_NAMES[type] ?? 'unknown';
-    throw new CnnError(`${fileName}: IDX data type ${hex(type)} (${typeName}) is not supported, only 0x08 (unsigned byte)`);
+    throw new CnnError(
+      `${fileName}: IDX data type ${hex(type)} (${typeName}) is not supported, only 0x08 (unsigned byte)`,
+    );
   }
   const dimensionCount = file[3];
   if (dimensionCount === 0) throw new CnnError(`${fileName}: IDX header declares no dimensions`);
   const headerLength = 4 + 4 * dimensionCount;
   if (file.length < headerLength) {
-    throw new CnnError(`${fileName}: truncated: header of ${dimensionCount} dimensions needs ${headerLength} bytes, file has ${file.length}`);
+    throw new CnnError(
+      `${fileName}: truncated: header of ${dimensionCount} dimensions needs ${headerLength} bytes, file has ${file.length}`,
+    );
   }
 
   const view = new DataView(file.buffer, file.byteOffset, file.length);

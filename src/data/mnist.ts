@@ -70,7 +70,9 @@ export async function loadDataset(directory: string, split: Split): Promise<Data
 
 /** The first `limit` samples (all of them if there are fewer), as views into the same bytes. */
 export function limitDataset(dataset: Dataset, limit: number): Dataset {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limitDataset: limit must be a positive integer, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new RangeError(`limitDataset: limit must be a positive integer, got ${limit}`);
+  }
   const count = Math.min(limit, dataset.count);
   const { rows, columns } = dataset;
   return {
