@@ -36,7 +36,7 @@ describe('SimpleConvNet gradient check (float64)', () => {
       'conv1.W:30x1x5x5', 'conv1.b:30', 'affine1.W:4320x100', 'affine1.b:100', 'affine2.W:100x10', 'affine2.b:10',
     ]);
     const weights = network.params()[0].value.data;
-    const std = Math.sqrt(weights.reduce((s, w) => s + w * w, 0) / weights.length);
+    const std = Math.sqrt(Array.from(weights).reduce((s: number, w: number) => s + w * w, 0) / weights.length);
     expect(std).toBeGreaterThan(0.008);
     expect(std).toBeLessThan(0.012);
     expect(Array.from(network.params()[1].value.data).every((b) => b === 0)).toBe(true);

@@ -7,8 +7,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CnnError } from '../errors.js';
-import { Network } from '../models/network.js';
-import { buildNetwork, validateModelSpec } from '../models/validate.js';
+import type { ModelSpec, Network } from '../models/network.js';
+import { buildNetwork } from '../models/validate.js';
 import { formatShape, sameShape, type FloatArray } from '../tensor/tensor.js';
 import { writeFileAtomic } from './atomic.js';
 
@@ -61,7 +61,8 @@ export function serializeSnapshot(network: Network, metadata: SnapshotMetadata):
     tensors[param.name] = { shape: [...param.value.shape], dtype: 'float32', data: encodeFloat32(param.value.data) };
   }
   const model = { input: [...network.model.input], layers: network.layers.map((layer) => layer.spec()) };
-  return `${JSON.stringify({ format: formatTag, version, model, tensors, metadata }, null, 2)}\n`;
+  // Metadata before the tensors, so the head of the file tells what it holds.
+  return `${JSON.stringify({ format: formatTag, version, model, metadata, tensors }, null, 2)}\n`;
 }
 
 export function parseSnapshot(text: string, where: string): { network: Network; metadata: SnapshotMetadata } {
@@ -72,10 +73,12 @@ export function parseSnapshot(text: string, where: string): { network: Network; 
   try {
     document = JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
-    fail(`not valid JSON${/end of JSON input/.test(message) ? ' (truncated?)' : ''}: ${message}`);
+    const message = (error as Error).message.replace(/\s+/g, ' ');
+    fail(`not valid JSON${looksTruncated(message, text) ? ' (truncated?)' : ''}: ${message}`);
   }
-  if (!isObject(document)) fail(`expected a JSON object, got ${Array.isArray(document) ? 'an array' : JSON.stringify(document)}`);
+  if (!isObject(document)) {
+    fail(`expected a JSON object, got ${Array.isArray(document) ? 'an array' : document === null ? 'null' : `a ${typeof document}`}`);
+  }
   const fields = document as Record<string, unknown>;
   if (fields.format !== formatTag) {
     fail(`not a cnn snapshot: format is ${JSON.stringify(fields.format) ?? 'missing'}, expected "${formatTag}"`);
@@ -83,7 +86,8 @@ export function parseSnapshot(text: string, where: string): { network: Network; 
   if (fields.version !== version) {
     fail(`snapshot version ${JSON.stringify(fields.version) ?? 'missing'} is not supported (this cnn reads version ${version})`);
   }
-  const network = buildNetwork(validateModelSpec(fields.model, where), where, { dtype: 'float32' });
+  // buildNetwork validates the untrusted model before it builds anything.
+  const network = buildNetwork(fields.model as ModelSpec, where, { dtype: 'float32' });
   const tensors = fields.tensors;
   if (!isObject(tensors)) fail(`tensors must be an object, got ${JSON.stringify(tensors) ?? 'nothing'}`);
   const entries = tensors as Record<string, unknown>;
@@ -199,6 +203,12 @@ function checkNumber(value: unknown, label: string, fail: (message: string) => n
   if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
     fail(`${label} must be a finite number, got ${typeof value === 'number' ? value : JSON.stringify(value)}`);
   }
+}
+
+// V8 reports a cut-off document as "end of JSON input" or as an error at its very last position.
+function looksTruncated(message: string, text: string): boolean {
+  const position = /at position (\d+)/.exec(message);
+  return /end of JSON input/.test(message) || (position !== null && Number(position[1]) >= text.trimEnd().length);
 }
 
 function isObject(value: unknown): boolean {

@@ -30,6 +30,21 @@ export class SoftmaxWithLoss {
     return total / N;
   }
 
+  /** How many rows of the last forward had their true class as the most probable one. */
+  countCorrect(): number {
+    const y = this.probabilities;
+    const labels = this.labels;
+    if (y === undefined || labels === undefined) return 0;
+    const [N, K] = y.shape;
+    let correct = 0;
+    for (let n = 0; n < N; n++) {
+      let best = 0;
+      for (let k = 1; k < K; k++) if (y.data[n * K + k] > y.data[n * K + best]) best = k;
+      if (best === labels[n]) correct++;
+    }
+    return correct;
+  }
+
   /** dx = (y - onehot(t)) / N, for the last forward. */
   backward(): Tensor {
     const y = this.probabilities;

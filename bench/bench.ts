@@ -1,0 +1,84 @@
+// `npm run bench`: milliseconds per SimpleConvNet training step (batch 100: forward, backward, Adam),
+// inference images per second, and the matrix product's GFLOP/s. `-- --json` adds one JSON line.
+
+import { datasetTensor, epochBatches } from '../src/data/batches.js';
+import { limitDataset, loadMnist } from '../src/data/mnist.js';
+import { kernels } from '../src/kernels/backend.js';
+import { Network } from '../src/models/network.js';
+import { simpleConvNet } from '../src/models/presets.js';
+import { Adam } from '../src/optim/adam.js';
+import { Random } from '../src/tensor/random.js';
+
+const json = process.argv.includes('--json');
+const steps = Number(valueOf('--steps') ?? 30);
+const warmup = Number(valueOf('--warmup') ?? 5);
+
+function valueOf(flag: string): string | undefined {
+  const index = process.argv.indexOf(flag);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function gemmGflops(size: number, repeats: number): number {
+  const random = new Random(1);
+  const A = Float32Array.from({ length: size * size }, () => random.uniform());
+  const B = Float32Array.from({ length: size * size }, () => random.uniform());
+  const C = new Float32Array(size * size);
+  const run = () => kernels().gemm({ transA: false, transB: false, M: size, N: size, K: size, A, B, C, accumulate: false });
+  run();
+  const started = performance.now();
+  for (let r = 0; r < repeats; r++) run();
+  const seconds = (performance.now() - started) / 1000;
+  return (2 * size ** 3 * repeats) / seconds / 1e9;
+}
+
+const mnist = await loadMnist();
+const network = new Network(simpleConvNet(), { seed: 1 });
+const optimizer = new Adam();
+const params = network.params();
+const batches = epochBatches(limitDataset(mnist.train, 100 * (steps + warmup)), 100, new Random(1));
+const times: number[] = [];
+for (const batch of batches) {
+  const started = performance.now();
+  network.gradient(batch.x, batch.labels);
+  optimizer.update(params);
+  times.push(performance.now() - started);
+}
+const trainStepMs = median(times.slice(warmup));
+
+const inferenceCount = Number(valueOf('--inference') ?? 2000);
+const testSet = limitDataset(mnist.test, inferenceCount);
+const inferenceStarted = performance.now();
+for (let start = 0; start < testSet.count; start += 100) {
+  network.predict(datasetTensor(testSet, start, Math.min(100, testSet.count - start)), false);
+}
+const inferenceImagesPerSecond = testSet.count / ((performance.now() - inferenceStarted) / 1000);
+const gflops = gemmGflops(256, 10);
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+
+const result = {
+  kernels: kernels().name,
+  threads: 1,
+  trainStepMs: Number(trainStepMs.toFixed(2)),
+  epochSeconds: Number(((trainStepMs * 600) / 1000).toFixed(1)),
+  inferenceImagesPerSecond: Math.round(inferenceImagesPerSecond),
+  gemmGflops: Number(gflops.toFixed(2)),
+  peakRssMb: Math.round(peakRssMb),
+};
+const rows: [string, string][] = [
+  ['kernels', result.kernels],
+  ['threads', String(result.threads)],
+  ['training step, batch 100 (median ms)', result.trainStepMs.toFixed(2)],
+  ['epoch of 600 steps (s, estimated)', result.epochSeconds.toFixed(1)],
+  ['inference (images/s)', String(result.inferenceImagesPerSecond)],
+  ['matrix product 256x256x256 (GFLOP/s)', result.gemmGflops.toFixed(2)],
+  ['peak RSS (MB)', String(result.peakRssMb)],
+];
+const width = Math.max(...rows.map(([label]) => label.length));
+for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
+if (json) console.log(JSON.stringify(result));

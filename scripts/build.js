@@ -1,0 +1,28 @@
+// Builds what the package runs: the CLI bundle, the library bundle with its type declarations, and the
+// benchmark. Runs on `npm ci` (the prepare script), so a fresh clone works after one command.
+
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+// commander and cli-progress are CommonJS; inside an ESM bundle their require() calls need a real one.
+const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  banner: { js: requireShim },
+};
+
+rmSync('dist', { recursive: true, force: true });
+await Promise.all([
+  // sharp is native and stays outside the bundle; it is loaded only by the commands that read images.
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['sharp'] }),
+  build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', packages: 'external' }),
+  build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', external: ['sharp'] }),
+]);
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

