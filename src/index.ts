@@ -1,1 +1,39 @@
-export {};
+// The library's public API: everything needed to build, train, check, save and load a network without
+// the command line. See the README for a short example.
+
+export { type Tensor, type FloatArray, type DType, tensor, zeros, reshape, sizeOf } from './tensor/tensor.js';
+export { Random, type RandomState } from './tensor/random.js';
+export { convOutSize, GeometryError } from './tensor/geometry.js';
+
+export { gemmNaive, gemmBlocked, type Gemm, type GemmArguments } from './kernels/gemm.js';
+export { im2col, col2im, type WindowGeometry } from './kernels/im2col.js';
+export { conv2dDirect } from './kernels/conv-direct.js';
+export { kernels, useKernels, typescriptKernels, type Kernels } from './kernels/backend.js';
+
+export type { Layer, LayerSpec, Param, WeightInit, ConvolutionSpec, PoolingSpec, AffineSpec } from './layers/layer.js';
+export { Convolution } from './layers/convolution.js';
+export { Pooling } from './layers/pooling.js';
+export { Affine } from './layers/affine.js';
+export { Relu, Sigmoid } from './layers/activations.js';
+export { SoftmaxWithLoss, softmax } from './layers/softmax-with-loss.js';
+export { createLayer } from './layers/create.js';
+
+export { Network, argmax, type ModelSpec, type NetworkOptions } from './models/network.js';
+export { simpleConvNet, presets, type SimpleConvNetOptions } from './models/presets.js';
+export { validateModelSpec, buildNetwork } from './models/validate.js';
+
+export { SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam, createOptimizer, optimizerNames } from './optim/index.js';
+export type { Optimizer } from './optim/index.js';
+export type { OptimizerState } from './optim/optimizer.js';
+
+export { parseIdx, parseImages, parseLabels } from './data/idx.js';
+export { loadMnist, loadDataset, limitDataset, defaultMnistDirectory, type Dataset } from './data/mnist.js';
+export { epochBatches, datasetTensor, fillBatch, type Batch } from './data/batches.js';
+
+export { saveSnapshot, loadSnapshot, serializeSnapshot, parseSnapshot, type SnapshotMetadata } from './io/snapshot.js';
+export { preprocessDigit, renderDigit } from './io/preprocess.js';
+
+export { train, type TrainOptions, type EpochRecord, type BatchProgress } from './train/train.js';
+export { evaluate, type Evaluation } from './train/evaluate.js';
+
+export { CnnError, UsageError } from './errors.js';

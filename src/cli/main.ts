@@ -1,1 +1,44 @@
-console.log('placeholder');
+// The cnn command line: one commander program, one subcommand per file under commands/, and one
+// top-level handler that turns every error into a single `cnn: <message>` line and an exit code.
+
+import { Command, CommanderError } from 'commander';
+import { CnnError } from '../errors.js';
+import { registerEval } from './commands/eval.js';
+import { registerPredict } from './commands/predict.js';
+import { registerTrain } from './commands/train.js';
+
+const program = new Command();
+program
+  .name('cnn')
+  .description('A convolutional neural network for MNIST, written from scratch in TypeScript')
+  .version('0.1.0')
+  .addHelpText('after', '\nAdd --debug anywhere to see stack traces for errors.')
+  .showHelpAfterError('(add --help for usage)')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(`cnn: ${text.replace(/^error: /, '')}`) });
+registerTrain(program);
+registerEval(program);
+registerPredict(program);
+for (const command of program.commands) command.exitOverride();
+
+// --debug is read here rather than declared per command, so it works before or after any subcommand.
+const debug = process.argv.includes('--debug');
+try {
+  await program.parseAsync(process.argv.filter((argument) => argument !== '--debug'));
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander has printed its message already; help and version are not failures.
+    return ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code) ? 0 : 2;
+  }
+  if (error instanceof CnnError) {
+    process.stderr.write(`cnn: ${debug ? error.stack : error.message}\n`);
+    return error.exitCode;
+  }
+  const text = error instanceof Error ? (debug ? error.stack : error.message) : String(error);
+  process.stderr.write(`cnn: ${text}${debug ? '' : ' (internal error; run with --debug for details)'}\n`);
+  return 1;
+}

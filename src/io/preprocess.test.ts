@@ -62,10 +62,30 @@ function largestDifference(a: Float32Array, b: Float32Array): number {
   return a.reduce((largest, level, index) => Math.max(largest, Math.abs(level - b[index])), 0);
 }
 
+function meanDifference(a: Float32Array, b: Float32Array): number {
+  return a.reduce((sum, level, index) => sum + Math.abs(level - b[index]), 0) / a.length;
+}
+
+// Centring rounds the centre of mass's offset, so two near-identical digits whose centres fall either
+// side of a half pixel land one pixel apart: compare `a` at its best shift by up to one pixel.
+function alignedTo(a: Float32Array, b: Float32Array): Float32Array {
+  let best = a;
+  for (const dy of [-1, 0, 1]) {
+    for (const dx of [-1, 0, 1]) {
+      const moved = a.map((_, index) => {
+        const [x, y] = [(index % 28) - dx, Math.floor(index / 28) - dy];
+        return x >= 0 && x < 28 && y >= 0 && y < 28 ? a[y * 28 + x] : 0;
+      });
+      if (meanDifference(moved, b) < meanDifference(best, b)) best = moved;
+    }
+  }
+  return best;
+}
+
 describe('preprocessDigit', () => {
   it.each([
     ['a ring 121x181 off-centre in 400x300', ring(300, 110, 60, 90, 0.15), 400, 300, 13],
-    ['a 7 of 160 pixels near the top left of 500x450', seven(30, 20, 160, 22), 500, 450, 20],
+    ['a 7 of 160 pixels near the top left of 500x450', seven(30, 20, 160, 22), 500, 450, 12],
   ])('%s: longer side 20, centre of mass at (14,14)', (_, shape, width, height, expectedWidth) => {
     const digit = preprocessDigit(draw(width, height, shape, darkOnLight));
     expect(digit.empty).toBe(false);
@@ -83,7 +103,7 @@ describe('preprocessDigit', () => {
     const dark = preprocessDigit(draw(260, 220, shape, darkOnLight));
     const light = preprocessDigit(draw(260, 220, shape, lightOnDark));
     expect([dark.inverted, light.inverted]).toEqual([true, false]);
-    expect(largestDifference(dark.pixels, light.pixels)).toBeLessThan(0.02);
+    expect(largestDifference(alignedTo(dark.pixels, light.pixels), light.pixels)).toBeLessThan(0.02);
   });
 
   it('reads a drawing on a transparent canvas, black or white ink', () => {
@@ -93,7 +113,7 @@ describe('preprocessDigit', () => {
       const canvas = preprocessDigit(draw(200, 200, shape, (ink) => [level, level, level, 255 * ink]));
       expect(canvas.empty).toBe(false);
       expect(canvas.inverted).toBe(level === 0);
-      expect(largestDifference(canvas.pixels, opaque.pixels)).toBeLessThan(0.05);
+      expect(largestDifference(alignedTo(canvas.pixels, opaque.pixels), opaque.pixels)).toBeLessThan(0.05);
     }
   });
 
@@ -143,8 +163,7 @@ describe('preprocessDigit', () => {
       const data = new Uint8Array(784 * 4);
       original.forEach((level, index) => data.set([255 * level, 255 * level, 255 * level, 255], index * 4));
       const digit = preprocessDigit({ width: 28, height: 28, data });
-      const meanDifference = digit.pixels.reduce((sum, level, index) => sum + Math.abs(level - original[index]), 0) / 784;
-      expect(meanDifference, `test image ${image}`).toBeLessThan(0.05);
+      expect(meanDifference(alignedTo(digit.pixels, original), original), `test image ${image}`).toBeLessThan(0.03);
     }
   });
 

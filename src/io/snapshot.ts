@@ -10,18 +10,11 @@ import { CnnError } from '../errors.js';
 import type { ModelSpec, Network } from '../models/network.js';
 import { buildNetwork } from '../models/validate.js';
 import { formatShape, sameShape, type FloatArray } from '../tensor/tensor.js';
+import type { EpochRecord } from '../train/train.js';
 import { writeFileAtomic } from './atomic.js';
 
 const formatTag = 'cnn-snapshot';
 const version = 1;
-
-export interface EpochRecord {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  testAccuracy: number;
-  seconds: number;
-}
 
 /** What a run records beside its weights. Keys this version does not know are kept as they are. */
 export interface SnapshotMetadata {
