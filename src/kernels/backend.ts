@@ -1,19 +1,51 @@
-// The small interface the layers compute through, so a faster backend (WASM, threads) can replace the
-// TypeScript kernels without touching a layer. Float64 work always runs on the TypeScript kernels.
+// The small interface the layers compute through, so a faster backend (WebAssembly, threads) can
+// replace the TypeScript kernels without touching a layer. Float64 work always runs the TypeScript
+// kernels. A backend also allocates the layers' buffers, so it can place them where its kernels
+// read them without a copy.
 
+import { allocate, type DType, type FloatArray } from '../tensor/tensor.js';
+import {
+  adamUpdate, maxPoolBackward, maxPoolForward, planesToRows, reluBackward, reluForward, rowsToPlanes,
+} from './elementwise.js';
 import { gemmBlocked, type Gemm } from './gemm.js';
 import { col2im, im2col } from './im2col.js';
+import { wasmAvailable, wasmKernels } from './wasm/wasm-kernels.js';
 
 export interface Kernels {
   readonly name: string;
   gemm: Gemm;
   im2col: typeof im2col;
   col2im: typeof col2im;
+  reluForward: typeof reluForward;
+  reluBackward: typeof reluBackward;
+  rowsToPlanes: typeof rowsToPlanes;
+  planesToRows: typeof planesToRows;
+  maxPoolForward: typeof maxPoolForward;
+  maxPoolBackward: typeof maxPoolBackward;
+  adamUpdate: typeof adamUpdate;
+  /** A buffer of `length` values, contents undefined. */
+  allocate(length: number, dtype: DType): FloatArray;
+  allocateIndices(length: number): Int32Array;
 }
 
-export const typescriptKernels: Kernels = { name: 'typescript', gemm: gemmBlocked, im2col, col2im };
+export const typescriptKernels: Kernels = {
+  name: 'typescript',
+  gemm: gemmBlocked,
+  im2col,
+  col2im,
+  reluForward,
+  reluBackward,
+  rowsToPlanes,
+  planesToRows,
+  maxPoolForward,
+  maxPoolBackward,
+  adamUpdate,
+  allocate,
+  allocateIndices: (length) => new Int32Array(length),
+};
 
-let active: Kernels = typescriptKernels;
+// WebAssembly SIMD when the engine has it (Node 20 does); the TypeScript kernels otherwise.
+let active: Kernels = wasmAvailable() ? wasmKernels : typescriptKernels;
 
 export function kernels(): Kernels {
   return active;

@@ -1,9 +1,11 @@
-// Elementwise activations. ReLU remembers where the input was positive; Sigmoid remembers its output,
-// since its derivative is y(1-y). Neither touches dout: the book's ReLU.backward mutates it, ours copies.
+// Elementwise activations. Both remember their output: ReLU's is positive exactly where the gradient
+// passes, Sigmoid's derivative is y(1-y). Neither touches dout (the book's ReLU.backward mutates it).
 
-import { allocate, dtypeOf, type Tensor } from '../tensor/tensor.js';
+import { kernels } from '../kernels/backend.js';
+import { dtypeOf, type Tensor } from '../tensor/tensor.js';
 import { checkGradient, noForward } from './check.js';
 import type { Layer, LayerContext, Param, ReluSpec, SigmoidSpec } from './layer.js';
+import { Scratch } from './scratch.js';
 
 abstract class Elementwise implements Layer {
   readonly name: string;
@@ -11,6 +13,8 @@ abstract class Elementwise implements Layer {
   readonly outputShape: readonly number[];
   inputGradient = true;
   protected shape: readonly number[] | undefined;
+  protected out: Tensor | undefined;
+  private scratch: Scratch | undefined;
 
   constructor(context: LayerContext) {
     this.name = context.name;
@@ -31,29 +35,34 @@ abstract class Elementwise implements Layer {
     checkGradient(this.name, dout, shape);
     return shape;
   }
+
+  // Activations have no weights to fix their precision, so their buffers follow the input's.
+  protected buffer(key: string, like: Tensor): ReturnType<Scratch['get']> {
+    const dtype = dtypeOf(like.data);
+    if (this.scratch === undefined || this.scratchType !== dtype) {
+      this.scratch = new Scratch(dtype);
+      this.scratchType = dtype;
+    }
+    return this.scratch.get(key, like.data.length);
+  }
+
+  private scratchType: string | undefined;
 }
 
 export class Relu extends Elementwise {
-  private positive = new Uint8Array(0);
-
   forward(x: Tensor): Tensor {
-    const input = x.data;
-    const out = allocate(input.length, dtypeOf(input));
-    if (this.positive.length !== input.length) this.positive = new Uint8Array(input.length);
-    for (let i = 0; i < input.length; i++) {
-      const on = input[i] > 0;
-      this.positive[i] = on ? 1 : 0;
-      out[i] = on ? input[i] : 0;
-    }
+    const y = this.buffer('out', x);
+    kernels().reluForward(x.data, y, y.length);
     this.shape = x.shape;
-    return { shape: x.shape, data: out };
+    this.out = { shape: x.shape, data: y };
+    return this.out;
   }
 
   backward(dout: Tensor): Tensor | undefined {
     const shape = this.begin(dout);
     if (!this.inputGradient) return undefined;
-    const dx = allocate(dout.data.length, dtypeOf(dout.data));
-    for (let i = 0; i < dx.length; i++) dx[i] = this.positive[i] ? dout.data[i] : 0;
+    const dx = this.buffer('dx', dout);
+    kernels().reluBackward(dout.data, (this.out as Tensor).data, dx, dx.length);
     return { shape, data: dx };
   }
 
@@ -63,14 +72,12 @@ export class Relu extends Elementwise {
 }
 
 export class Sigmoid extends Elementwise {
-  private out: Tensor | undefined;
-
   forward(x: Tensor): Tensor {
     const input = x.data;
-    const out = allocate(input.length, dtypeOf(input));
-    for (let i = 0; i < input.length; i++) out[i] = 1 / (1 + Math.exp(-input[i]));
+    const y = this.buffer('out', x);
+    for (let i = 0; i < input.length; i++) y[i] = 1 / (1 + Math.exp(-input[i]));
     this.shape = x.shape;
-    this.out = { shape: x.shape, data: out };
+    this.out = { shape: x.shape, data: y };
     return this.out;
   }
 
@@ -78,7 +85,7 @@ export class Sigmoid extends Elementwise {
     const shape = this.begin(dout);
     if (!this.inputGradient) return undefined;
     const y = (this.out as Tensor).data;
-    const dx = allocate(dout.data.length, dtypeOf(dout.data));
+    const dx = this.buffer('dx', dout);
     for (let i = 0; i < dx.length; i++) dx[i] = dout.data[i] * y[i] * (1 - y[i]);
     return { shape, data: dx };
   }

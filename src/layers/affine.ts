@@ -2,10 +2,11 @@
 // (N, C*H*W); backward hands dx back in the input's own shape.
 
 import { kernels } from '../kernels/backend.js';
-import { allocate, dtypeOf, sizeOf, zeros, type Tensor } from '../tensor/tensor.js';
+import { sizeOf, type Tensor } from '../tensor/tensor.js';
 import { checkGradient, checkInput, noForward } from './check.js';
 import { fillNormal, initScale } from './init.js';
 import type { AffineSpec, Layer, LayerContext, Param } from './layer.js';
+import { Scratch, zeroBuffer } from './scratch.js';
 
 export class Affine implements Layer {
   readonly name: string;
@@ -15,6 +16,7 @@ export class Affine implements Layer {
   private readonly weights: Param;
   private readonly bias: Param;
   private input: Tensor | undefined;
+  private readonly scratch;
 
   constructor(
     private readonly config: AffineSpec,
@@ -27,8 +29,9 @@ export class Affine implements Layer {
     this.name = name;
     this.inputShape = [...inputShape];
     this.outputShape = [U];
-    this.weights = { name: `${name}.W`, value: zeros([D, U], dtype), grad: zeros([D, U], dtype) };
-    this.bias = { name: `${name}.b`, value: zeros([U], dtype), grad: zeros([U], dtype) };
+    this.weights = { name: `${name}.W`, value: { shape: [D, U], data: zeroBuffer(D * U, dtype) }, grad: { shape: [D, U], data: zeroBuffer(D * U, dtype) } };
+    this.bias = { name: `${name}.b`, value: { shape: [U], data: zeroBuffer(U, dtype) }, grad: { shape: [U], data: zeroBuffer(U, dtype) } };
+    this.scratch = new Scratch(dtype);
     fillNormal(this.weights.value.data, initScale(weightInit, D), random);
   }
 
@@ -36,7 +39,7 @@ export class Affine implements Layer {
   forward(x: Tensor): Tensor {
     const N = checkInput(this.name, x, this.inputShape);
     const [D, U] = this.weights.value.shape;
-    const out = allocate(N * U, dtypeOf(x.data));
+    const out = this.scratch.get('out', N * U);
     const b = this.bias.value.data;
     for (let n = 0; n < N; n++) out.set(b, n * U);
     kernels().gemm({ transA: false, transB: false, M: N, N: U, K: D, A: x.data, B: this.weights.value.data, C: out, accumulate: true });
@@ -54,7 +57,7 @@ export class Affine implements Layer {
     db.fill(0);
     for (let n = 0; n < N; n++) for (let u = 0; u < U; u++) db[u] += dout.data[n * U + u];
     if (!this.inputGradient) return undefined;
-    const dx = allocate(N * D, dtypeOf(dout.data));
+    const dx = this.scratch.get('dx', N * D);
     kernels().gemm({ transA: false, transB: true, M: N, N: D, K: U, A: dout.data, B: this.weights.value.data, C: dx, accumulate: false });
     return { shape: [...x.shape], data: dx };
   }

@@ -4,11 +4,11 @@
 import { kernels } from '../kernels/backend.js';
 import type { WindowGeometry } from '../kernels/im2col.js';
 import { convOutSize } from '../tensor/geometry.js';
-import { allocate, zeros, type FloatArray, type Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { checkGradient, checkInput, noForward } from './check.js';
 import { fillNormal, initScale } from './init.js';
 import type { ConvolutionSpec, Layer, LayerContext, Param } from './layer.js';
-import { Scratch } from './scratch.js';
+import { Scratch, zeroBuffer } from './scratch.js';
 
 export class Convolution implements Layer {
   readonly name: string;
@@ -36,8 +36,10 @@ export class Convolution implements Layer {
     this.name = name;
     this.inputShape = [C, H, W];
     this.outputShape = [F, OH, OW];
-    this.weights = { name: `${name}.W`, value: zeros([F, C, size, size], dtype), grad: zeros([F, C, size, size], dtype) };
-    this.bias = { name: `${name}.b`, value: zeros([F], dtype), grad: zeros([F], dtype) };
+    const shape = [F, C, size, size];
+    const weightCount = F * C * size * size;
+    this.weights = { name: `${name}.W`, value: { shape, data: zeroBuffer(weightCount, dtype) }, grad: { shape, data: zeroBuffer(weightCount, dtype) } };
+    this.bias = { name: `${name}.b`, value: { shape: [F], data: zeroBuffer(F, dtype) }, grad: { shape: [F], data: zeroBuffer(F, dtype) } };
     fillNormal(this.weights.value.data, initScale(weightInit, C * size * size), random);
     this.scratch = new Scratch(dtype);
   }
@@ -55,8 +57,8 @@ export class Convolution implements Layer {
     kernels().im2col(x.data, g, col);
     const product = this.scratch.get('product', rows * F);
     kernels().gemm({ transA: false, transB: true, M: rows, N: F, K: rowLength, A: col, B: this.weights.value.data, C: product, accumulate: false });
-    const out = allocate(N * F * OH * OW, this.bias.value.data instanceof Float64Array ? 'float64' : 'float32');
-    rowsToPlanes(product, this.bias.value.data, N, F, OH * OW, out);
+    const out = this.scratch.get('out', N * F * OH * OW);
+    kernels().rowsToPlanes(product, this.bias.value.data, N, F, OH * OW, out);
     this.geometry = g;
     return { shape: [N, F, OH, OW], data: out };
   }
@@ -69,13 +71,13 @@ export class Convolution implements Layer {
     const rows = N * OH * OW;
     const rowLength = C * KH * KW;
     const dproduct = this.scratch.get('dproduct', rows * F);
-    planesToRows(dout.data, N, F, OH * OW, dproduct, this.bias.grad.data);
+    kernels().planesToRows(dout.data, N, F, OH * OW, dproduct, this.bias.grad.data);
     const col = this.scratch.get('col', rows * rowLength);
     kernels().gemm({ transA: true, transB: false, M: F, N: rowLength, K: rows, A: dproduct, B: col, C: this.weights.grad.data, accumulate: false });
     if (!this.inputGradient) return undefined;
     const dcol = this.scratch.get('dcol', rows * rowLength);
     kernels().gemm({ transA: false, transB: false, M: rows, N: rowLength, K: F, A: dproduct, B: this.weights.value.data, C: dcol, accumulate: false });
-    const dx = allocate(N * C * H * W, dout.data instanceof Float64Array ? 'float64' : 'float32');
+    const dx = this.scratch.get('dx', N * C * H * W);
     kernels().col2im(dcol, g, dx);
     return { shape: [N, C, H, W], data: dx };
   }
@@ -86,35 +88,5 @@ export class Convolution implements Layer {
 
   spec(): ConvolutionSpec {
     return { ...this.config };
-  }
-}
-
-// product is (N*P, F) with P = OH*OW; out is (N,F,P), each plane plus its filter's bias.
-function rowsToPlanes(product: FloatArray, bias: FloatArray, N: number, F: number, P: number, out: FloatArray): void {
-  for (let n = 0; n < N; n++) {
-    for (let f = 0; f < F; f++) {
-      const b = bias[f];
-      const plane = (n * F + f) * P;
-      let source = n * P * F + f;
-      for (let p = 0; p < P; p++, source += F) out[plane + p] = product[source] + b;
-    }
-  }
-}
-
-// dout is (N,F,P); rows becomes (N*P, F), and dbias the sum of each filter's plane.
-function planesToRows(dout: FloatArray, N: number, F: number, P: number, rows: FloatArray, dbias: FloatArray): void {
-  dbias.fill(0);
-  for (let n = 0; n < N; n++) {
-    for (let f = 0; f < F; f++) {
-      const plane = (n * F + f) * P;
-      let target = n * P * F + f;
-      let sum = 0;
-      for (let p = 0; p < P; p++, target += F) {
-        const value = dout[plane + p];
-        rows[target] = value;
-        sum += value;
-      }
-      dbias[f] += sum;
-    }
   }
 }

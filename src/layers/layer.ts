@@ -56,9 +56,12 @@ export interface Layer {
    * network has nobody to pass dx to, and for conv1 that col2im is a large share of the step.
    */
   inputGradient: boolean;
-  /** Caches what backward needs. `train` matters for layers that behave differently when learning. */
+  /**
+   * Caches what backward needs. `train` matters for layers that behave differently when learning.
+   * The returned tensor is the layer's own buffer, valid until its next forward: no step allocates.
+   */
   forward(x: Tensor, train: boolean): Tensor;
-  /** Returns dx for the last forward's input and fills this layer's gradients; never mutates dout. */
+  /** Returns dx (valid until the next backward) and fills this layer's gradients; never mutates dout. */
   backward(dout: Tensor): Tensor | undefined;
   params(): Param[];
   spec(): LayerSpec;

@@ -1,19 +1,23 @@
 // Max pooling, done directly rather than through im2col (the NumPy book version spends half its step
-// there). Forward remembers where each maximum came from; backward routes the gradient back to it.
-// Padding cells never win: they count as minus infinity, as in PyTorch.
+// there): the loops are kernels().maxPoolForward/Backward. Forward remembers where each maximum came
+// from; backward routes the gradient back to it. Padding cells never win, as in PyTorch.
 
 import { convOutSize } from '../tensor/geometry.js';
-import { allocate, dtypeOf, type Tensor } from '../tensor/tensor.js';
+import { kernels } from '../kernels/backend.js';
+import { dtypeOf, type DType, type Tensor } from '../tensor/tensor.js';
 import { checkGradient, checkInput, noForward } from './check.js';
 import type { Layer, LayerContext, Param, PoolingSpec } from './layer.js';
+import { Scratch } from './scratch.js';
 
 export class Pooling implements Layer {
   readonly name: string;
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
   inputGradient = true;
-  private argmax = new Int32Array(0);
+  private argmax: Int32Array = new Int32Array(0);
   private batch = -1;
+  private scratch: Scratch | undefined;
+  private scratchType: DType | undefined;
 
   constructor(
     private readonly config: PoolingSpec,
@@ -43,35 +47,10 @@ export class Pooling implements Layer {
     const [C, H, W] = this.inputShape;
     const [, OH, OW] = this.outputShape;
     const { size, stride = size, pad = 0 } = this.config;
-    const total = N * C * OH * OW;
-    if (this.argmax.length !== total) this.argmax = new Int32Array(total);
-    const out = allocate(total, dtypeOf(x.data));
-    const input = x.data;
-    let o = 0;
-    for (let plane = 0; plane < N * C; plane++) {
-      const base = plane * H * W;
-      for (let oh = 0; oh < OH; oh++) {
-        const h0 = Math.max(oh * stride - pad, 0);
-        const h1 = Math.min(oh * stride - pad + size, H);
-        for (let ow = 0; ow < OW; ow++, o++) {
-          const w0 = Math.max(ow * stride - pad, 0);
-          const w1 = Math.min(ow * stride - pad + size, W);
-          let best = -Infinity;
-          let where = base + h0 * W + w0;
-          for (let h = h0; h < h1; h++) {
-            for (let w = w0; w < w1; w++) {
-              const value = input[base + h * W + w];
-              if (value > best) {
-                best = value;
-                where = base + h * W + w;
-              }
-            }
-          }
-          out[o] = input[where];
-          this.argmax[o] = where;
-        }
-      }
-    }
+    const scratch = this.scratchFor(x);
+    const out = scratch.get('out', N * C * OH * OW);
+    this.argmax = scratch.getIndices('argmax', out.length);
+    kernels().maxPoolForward(x.data, { planes: N * C, H, W, size, stride, pad, OH, OW }, out, this.argmax);
     this.batch = N;
     return { shape: [N, C, OH, OW], data: out };
   }
@@ -81,10 +60,20 @@ export class Pooling implements Layer {
     const N = this.batch;
     checkGradient(this.name, dout, [N, ...this.outputShape]);
     if (!this.inputGradient) return undefined;
-    const dx = allocate(N * this.inputShape[0] * this.inputShape[1] * this.inputShape[2], dtypeOf(dout.data));
-    const gradient = dout.data;
-    for (let o = 0; o < gradient.length; o++) dx[this.argmax[o]] += gradient[o];
+    const inputs = N * this.inputShape[0] * this.inputShape[1] * this.inputShape[2];
+    const dx = this.scratchFor(dout).get('dx', inputs);
+    kernels().maxPoolBackward(dout.data, this.argmax, dout.data.length, dx, inputs);
     return { shape: [N, ...this.inputShape], data: dx };
+  }
+
+  // Pooling has no weights to fix its precision, so its buffers follow the input's.
+  private scratchFor(x: Tensor): Scratch {
+    const dtype = dtypeOf(x.data);
+    if (this.scratch === undefined || this.scratchType !== dtype) {
+      this.scratch = new Scratch(dtype);
+      this.scratchType = dtype;
+    }
+    return this.scratch;
   }
 
   params(): Param[] {

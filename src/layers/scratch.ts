@@ -1,19 +1,39 @@
-// Per-layer scratch buffers kept between steps: a batch of the same size reuses them instead of
-// allocating megabytes every step. Returned tensors are always fresh, so a caller may keep them.
+// Per-layer buffers kept between steps and allocated by the kernel backend (so they live where its
+// kernels read them without copying): a batch of the same size reuses them instead of allocating
+// megabytes every step. A tensor a layer returns is therefore valid until that layer's next call.
 
-import { allocate, type DType, type FloatArray } from '../tensor/tensor.js';
+import { kernels } from '../kernels/backend.js';
+import type { DType, FloatArray } from '../tensor/tensor.js';
 
 export class Scratch {
   private readonly buffers = new Map<string, FloatArray>();
+  private readonly indices = new Map<string, Int32Array>();
 
   constructor(private readonly dtype: DType) {}
 
+  /** A buffer of exactly `size` values, contents undefined. */
   get(key: string, size: number): FloatArray {
     let buffer = this.buffers.get(key);
     if (buffer === undefined || buffer.length !== size) {
-      buffer = allocate(size, this.dtype);
+      buffer = kernels().allocate(size, this.dtype);
       this.buffers.set(key, buffer);
     }
     return buffer;
   }
+
+  getIndices(key: string, size: number): Int32Array {
+    let buffer = this.indices.get(key);
+    if (buffer === undefined || buffer.length !== size) {
+      buffer = kernels().allocateIndices(size);
+      this.indices.set(key, buffer);
+    }
+    return buffer;
+  }
+}
+
+/** A zero-filled parameter or state buffer from the kernel backend. */
+export function zeroBuffer(size: number, dtype: DType): FloatArray {
+  const buffer = kernels().allocate(size, dtype);
+  buffer.fill(0);
+  return buffer;
 }

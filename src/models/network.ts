@@ -64,11 +64,11 @@ export class Network {
     return this.layers.flatMap((layer) => layer.params());
   }
 
-  /** Class scores (N,K) before softmax. */
+  /** Class scores (N,K) before softmax, in a fresh array the caller may keep. */
   predict(x: Tensor, train = false): Tensor {
     let out = x;
     for (const layer of this.layers) out = layer.forward(out, train);
-    return out;
+    return { shape: [...out.shape], data: out.data.slice() };
   }
 
   /** Class probabilities (N,K). */

@@ -2,6 +2,7 @@
 // book does: lr_t = lr sqrt(1 - beta2^t) / (1 - beta1^t), W <- W - lr_t m / (sqrt(v) + 1e-7).
 // Correction divides by (1 - beta1^t); ConvNetJS multiplied there for years, and a test pins it now.
 
+import { kernels } from '../kernels/backend.js';
 import type { FloatArray } from '../tensor/tensor.js';
 import { Optimizer } from './optimizer.js';
 
@@ -20,12 +21,6 @@ export class Adam extends Optimizer {
   }
 
   protected updateOne(w: FloatArray, g: FloatArray, [m, v]: FloatArray[]): void {
-    const { beta1, beta2, stepSize } = this;
-    for (let i = 0; i < w.length; i++) {
-      const gi = g[i];
-      m[i] += (1 - beta1) * (gi - m[i]);
-      v[i] += (1 - beta2) * (gi * gi - v[i]);
-      w[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) + 1e-7);
-    }
+    kernels().adamUpdate(w, g, m, v, w.length, this.stepSize, this.beta1, this.beta2);
   }
 }

@@ -2,7 +2,8 @@
 // state slots (velocity, squared-gradient sums, moments) that a checkpoint can save and restore.
 
 import type { Param } from '../layers/layer.js';
-import { allocate, dtypeOf, type FloatArray } from '../tensor/tensor.js';
+import { zeroBuffer } from '../layers/scratch.js';
+import { dtypeOf, type FloatArray } from '../tensor/tensor.js';
 
 export interface OptimizerState {
   /** Steps taken so far (Adam's bias correction needs it). */
@@ -40,7 +41,7 @@ export abstract class Optimizer {
     if (slots === undefined) {
       const length = param.value.data.length;
       const dtype = dtypeOf(param.value.data);
-      slots = Array.from({ length: this.slotCount }, () => allocate(length, dtype));
+      slots = Array.from({ length: this.slotCount }, () => zeroBuffer(length, dtype));
       this.slotsByName.set(param.name, slots);
     }
     return slots;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { firstMismatch, randomArray } from '../../../test/helpers/compare.js';
 import { Random } from '../../tensor/random.js';
 import { gemmNaive, type GemmArguments } from '../gemm.js';
-import { gemmWasm, wasmAvailable, wasmKernels } from './gemm-wasm.js';
+import { gemmWasm, wasmAvailable, wasmKernels } from './wasm-kernels.js';
 
 // Float32 sums of K terms round differently from the reference's double sum; the gap grows like sqrt(K).
 function tolerance(K: number): number {

@@ -1,0 +1,100 @@
+// Reference kernels for the passes between the matrix products: ReLU, the convolution's reshapes,
+// max pooling and the Adam step. Plain loops, in float64 or float32; the WebAssembly twins in
+// wasm/assembly/layers.as.ts are tested against these.
+
+import type { FloatArray } from '../tensor/tensor.js';
+
+// y = x where x > 0, else 0; n values.
+export function reluForward(x: FloatArray, y: FloatArray, n: number): void {
+  for (let i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0;
+}
+
+// dx = dout where the forward output y > 0, else 0.
+export function reluBackward(dout: FloatArray, y: FloatArray, dx: FloatArray, n: number): void {
+  for (let i = 0; i < n; i++) dx[i] = y[i] > 0 ? dout[i] : 0;
+}
+
+// product is (N*P, F) with P = OH*OW; out is (N,F,P), each plane plus its filter's bias.
+export function rowsToPlanes(product: FloatArray, bias: FloatArray, N: number, F: number, P: number, out: FloatArray): void {
+  for (let n = 0; n < N; n++) {
+    for (let f = 0; f < F; f++) {
+      const b = bias[f];
+      const plane = (n * F + f) * P;
+      let source = n * P * F + f;
+      for (let p = 0; p < P; p++, source += F) out[plane + p] = product[source] + b;
+    }
+  }
+}
+
+// dout is (N,F,P); rows becomes (N*P, F), and dbias the sum of each filter's planes.
+export function planesToRows(dout: FloatArray, N: number, F: number, P: number, rows: FloatArray, dbias: FloatArray): void {
+  dbias.fill(0, 0, F);
+  for (let n = 0; n < N; n++) {
+    for (let f = 0; f < F; f++) {
+      const plane = (n * F + f) * P;
+      let target = n * P * F + f;
+      let sum = 0;
+      for (let p = 0; p < P; p++, target += F) {
+        const value = dout[plane + p];
+        rows[target] = value;
+        sum += value;
+      }
+      dbias[f] += sum;
+    }
+  }
+}
+
+export interface PoolGeometry {
+  planes: number; // N*C
+  H: number;
+  W: number;
+  size: number;
+  stride: number;
+  pad: number;
+  OH: number;
+  OW: number;
+}
+
+// x is (planes,H,W); out is (planes,OH,OW); argmax gets, per output, the flat index into x of the
+// window's maximum (the first in reading order on ties). Padding cells never win.
+export function maxPoolForward(x: FloatArray, g: PoolGeometry, out: FloatArray, argmax: Int32Array): void {
+  const { planes, H, W, size, stride, pad, OH, OW } = g;
+  let o = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const base = plane * H * W;
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = Math.max(oh * stride - pad, 0);
+      const h1 = Math.min(oh * stride - pad + size, H);
+      for (let ow = 0; ow < OW; ow++, o++) {
+        const w0 = Math.max(ow * stride - pad, 0);
+        const w1 = Math.min(ow * stride - pad + size, W);
+        let where = base + h0 * W + w0;
+        for (let h = h0; h < h1; h++) {
+          for (let w = w0; w < w1; w++) {
+            if (x[base + h * W + w] > x[where]) where = base + h * W + w;
+          }
+        }
+        out[o] = x[where];
+        argmax[o] = where;
+      }
+    }
+  }
+}
+
+// dx (inputs values) = 0, then each output's gradient added where its maximum came from.
+export function maxPoolBackward(dout: FloatArray, argmax: Int32Array, outputs: number, dx: FloatArray, inputs: number): void {
+  dx.fill(0, 0, inputs);
+  for (let o = 0; o < outputs; o++) dx[argmax[o]] += dout[o];
+}
+
+// One Adam step, the bias correction folded into stepSize (see optim/adam.ts).
+export function adamUpdate(
+  w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, n: number, stepSize: number, beta1: number, beta2: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const gi = g[i];
+    m[i] += (1 - beta1) * (gi - m[i]);
+    v[i] += (1 - beta2) * (gi * gi - v[i]);
+    w[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) + 1e-7);
+  }
+}

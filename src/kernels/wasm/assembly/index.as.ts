@@ -1,0 +1,5 @@
+// Entry point of the WebAssembly kernel module: the matrix product and the layers' kernels.
+export { gemm, workspaceBytes, heapBase } from './gemm.as';
+export {
+  reluForward, reluBackward, im2col, col2im, rowsToPlanes, planesToRows, maxPoolForward, maxPoolBackward, adamUpdate,
+} from './layers.as';

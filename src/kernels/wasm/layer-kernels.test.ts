@@ -1,0 +1,146 @@
+// The WebAssembly layer kernels against their TypeScript twins (src/kernels/elementwise.ts,
+// im2col.ts, gemm.ts), on buffers in the arena, so the WebAssembly path is the one that runs.
+
+import { describe, expect, it } from 'vitest';
+import { firstMismatch } from '../../../test/helpers/compare.js';
+import { convOutSize } from '../../tensor/geometry.js';
+import { Random } from '../../tensor/random.js';
+import * as reference from '../elementwise.js';
+import { gemmNaive } from '../gemm.js';
+import { col2im, im2col } from '../im2col.js';
+import { addressOf } from './arena.js';
+import { wasmKernels as wasm } from './wasm-kernels.js';
+
+const random = new Random(21);
+
+function arena(length: number, fill: () => number = () => random.uniform() * 2 - 1): Float32Array {
+  const view = wasm.allocate(length, 'float32') as Float32Array;
+  expect(addressOf(view), 'allocated in the arena').toBeGreaterThanOrEqual(0);
+  for (let i = 0; i < length; i++) view[i] = fill();
+  return view;
+}
+
+describe('WebAssembly layer kernels equal the TypeScript reference', () => {
+  for (const n of [1, 3, 4, 7, 17, 1001]) {
+    it(`relu forward and backward, n=${n}`, () => {
+      const x = arena(n);
+      const y = arena(n);
+      const expected = new Float32Array(n);
+      wasm.reluForward(x, y, n);
+      reference.reluForward(x, expected, n);
+      expect(firstMismatch(y, expected, 0, 0)).toBeUndefined();
+      const dout = arena(n);
+      const dx = arena(n);
+      const expectedDx = new Float32Array(n);
+      wasm.reluBackward(dout, y, dx, n);
+      reference.reluBackward(dout, y, expectedDx, n);
+      expect(firstMismatch(dx, expectedDx, 0, 0)).toBeUndefined();
+    });
+  }
+
+  for (const [N, C, H, K, stride, pad] of [[2, 1, 28, 5, 1, 0], [2, 3, 7, 3, 2, 1], [1, 2, 9, 3, 3, 0], [3, 4, 6, 3, 1, 2], [1, 1, 1, 1, 1, 0]]) {
+    it(`im2col and col2im x=[${N},${C},${H},${H}] k=${K} s=${stride} p=${pad}`, () => {
+      const OH = convOutSize(H, K, stride, pad);
+      const g = { N, C, H, W: H, KH: K, KW: K, stride, pad, OH, OW: OH };
+      const x = arena(N * C * H * H);
+      const colLength = N * OH * OH * C * K * K;
+      const col = arena(colLength);
+      const expected = new Float32Array(colLength);
+      wasm.im2col(x, g, col);
+      im2col(x, g, expected);
+      expect(firstMismatch(col, expected, 0, 0)).toBeUndefined();
+      const back = arena(x.length);
+      const expectedBack = new Float32Array(x.length);
+      wasm.col2im(col, g, back);
+      col2im(col, g, expectedBack);
+      expect(firstMismatch(back, expectedBack, 1e-6, 1e-6)).toBeUndefined();
+    });
+  }
+
+  it('im2col of an input outside the arena (the batch) copies it in', () => {
+    const g = { N: 2, C: 1, H: 6, W: 6, KH: 3, KW: 3, stride: 1, pad: 1, OH: 6, OW: 6 };
+    const x = Float32Array.from({ length: 72 }, () => random.uniform());
+    const col = arena(2 * 36 * 9);
+    const expected = new Float32Array(col.length);
+    wasm.im2col(x, g, col);
+    im2col(x, g, expected);
+    expect(firstMismatch(col, expected, 0, 0)).toBeUndefined();
+  });
+
+  for (const [N, F, P] of [[1, 1, 1], [2, 30, 576], [3, 7, 5]]) {
+    it(`rowsToPlanes and planesToRows N=${N} F=${F} P=${P}`, () => {
+      const product = arena(N * F * P);
+      const bias = arena(F);
+      const out = arena(N * F * P);
+      const expected = new Float32Array(N * F * P);
+      wasm.rowsToPlanes(product, bias, N, F, P, out);
+      reference.rowsToPlanes(product, bias, N, F, P, expected);
+      expect(firstMismatch(out, expected, 0, 0)).toBeUndefined();
+      const rows = arena(N * F * P);
+      const dbias = arena(F);
+      const expectedRows = new Float32Array(N * F * P);
+      const expectedBias = new Float32Array(F);
+      wasm.planesToRows(out, N, F, P, rows, dbias);
+      reference.planesToRows(out, N, F, P, expectedRows, expectedBias);
+      expect(firstMismatch(rows, expectedRows, 0, 0)).toBeUndefined();
+      expect(firstMismatch(dbias, expectedBias, 1e-4, 1e-5)).toBeUndefined();
+    });
+  }
+
+  const pools: [number, number, number, number, number][] = [
+    [2, 24, 2, 2, 0], [3, 14, 2, 2, 0], [2, 7, 3, 2, 1], [1, 6, 2, 1, 1], [2, 10, 2, 2, 0],
+  ];
+  for (const [planes, H, size, stride, pad] of pools) {
+    for (const ties of [false, true]) {
+      it(`max pooling planes=${planes} ${H}x${H} size=${size} s=${stride} p=${pad}${ties ? ' with ties' : ''}`, () => {
+        const OH = convOutSize(H, size, stride, pad);
+        const g = { planes, H, W: H, size, stride, pad, OH, OW: OH };
+        // With ties, values come from {0, 1}: many windows hold equal maxima, and the first must win.
+        const x = arena(planes * H * H, ties ? () => random.integer(2) : undefined);
+        const out = arena(planes * OH * OH);
+        const argmax = wasm.allocateIndices(out.length);
+        const expected = new Float32Array(out.length);
+        const expectedArgmax = new Int32Array(out.length);
+        wasm.maxPoolForward(x, g, out, argmax);
+        reference.maxPoolForward(x, g, expected, expectedArgmax);
+        expect(firstMismatch(out, expected, 0, 0)).toBeUndefined();
+        expect(firstMismatch(argmax, expectedArgmax, 0, 0)).toBeUndefined();
+        const dout = arena(out.length);
+        const dx = arena(x.length);
+        const expectedDx = new Float32Array(x.length);
+        wasm.maxPoolBackward(dout, argmax, out.length, dx, x.length);
+        reference.maxPoolBackward(dout, expectedArgmax, out.length, expectedDx, x.length);
+        expect(firstMismatch(dx, expectedDx, 1e-7, 1e-6)).toBeUndefined();
+      });
+    }
+  }
+
+  for (const n of [1, 5, 4320]) {
+    it(`adam update n=${n}, two steps`, () => {
+      const w = arena(n);
+      const g = arena(n);
+      const m = arena(n, () => 0);
+      const v = arena(n, () => 0);
+      const [we, me, ve] = [w, m, v].map((a) => Float64Array.from(a));
+      for (const stepSize of [0.001 * Math.sqrt(0.001) / 0.1, 0.001 * Math.sqrt(1 - 0.999 ** 2) / (1 - 0.9 ** 2)]) {
+        wasm.adamUpdate(w, g, m, v, n, stepSize, 0.9, 0.999);
+        reference.adamUpdate(we, Float64Array.from(g), me, ve, n, stepSize, 0.9, 0.999);
+      }
+      expect(firstMismatch(w, we, 1e-7, 1e-5)).toBeUndefined();
+      expect(firstMismatch(m, me, 1e-7, 1e-5)).toBeUndefined();
+      expect(firstMismatch(v, ve, 1e-9, 1e-5)).toBeUndefined();
+    });
+  }
+
+  for (const [transA, transB, M, N, K] of [[false, true, 576, 30, 25], [true, false, 30, 25, 576], [false, false, 13, 17, 19]] as const) {
+    it(`matrix product on arena operands, no copies: M=${M} N=${N} K=${K} transA=${transA} transB=${transB}`, () => {
+      const A = arena(M * K);
+      const B = arena(K * N);
+      const C = arena(M * N);
+      const expected = new Float32Array(M * N);
+      wasm.gemm({ transA, transB, M, N, K, A, B, C, accumulate: false });
+      gemmNaive({ transA, transB, M, N, K, A, B, C: expected, accumulate: false });
+      expect(firstMismatch(C, expected, 1e-5, 1e-5)).toBeUndefined();
+    });
+  }
+});

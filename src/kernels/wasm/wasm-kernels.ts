@@ -1,0 +1,152 @@
+// The WebAssembly SIMD backend: the kernels of assembly/*.as.ts behind the Kernels interface.
+// Float32 buffers that live in the arena go to WebAssembly by address, with no copy. Anything else
+// takes the TypeScript twin (Float64 gradient checks, an engine without WebAssembly SIMD), except
+// the matrix product, whose float32 operands are worth copying in: it is where the time goes.
+
+import { Buffer } from 'node:buffer';
+import type { DType, FloatArray } from '../../tensor/tensor.js';
+import { allocate } from '../../tensor/tensor.js';
+import type { Kernels } from '../backend.js';
+import * as reference from '../elementwise.js';
+import { gemmBlocked, type GemmArguments } from '../gemm.js';
+import { col2im, im2col, type WindowGeometry } from '../im2col.js';
+import { addressOf, arenaFloat32, arenaInt32, memory, reserveLowMemory } from './arena.js';
+import { kernelsWasmBase64 } from './kernels-wasm-bytes.js';
+
+// What assembly/index.as.ts exports; every address is a byte offset into the shared memory.
+interface KernelExports {
+  heapBase(): number;
+  workspaceBytes(): number;
+  gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, a: number, b: number, c: number, accumulate: boolean, workspace: number): void;
+  reluForward(x: number, y: number, n: number): void;
+  reluBackward(dout: number, y: number, dx: number, n: number): void;
+  im2col(x: number, N: number, C: number, H: number, W: number, KH: number, KW: number, stride: number, pad: number, OH: number, OW: number, col: number): void;
+  col2im(col: number, N: number, C: number, H: number, W: number, KH: number, KW: number, stride: number, pad: number, OH: number, OW: number, x: number): void;
+  rowsToPlanes(product: number, bias: number, N: number, F: number, P: number, out: number): void;
+  planesToRows(dout: number, N: number, F: number, P: number, rows: number, dbias: number): void;
+  maxPoolForward(x: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, out: number, argmax: number): void;
+  maxPoolBackward(dout: number, argmax: number, outputs: number, dx: number, inputs: number): void;
+  adamUpdate(w: number, g: number, m: number, v: number, n: number, stepSize: number, oneMinusBeta1: number, oneMinusBeta2: number): void;
+}
+
+export const kernelsWasmBytes = Buffer.from(kernelsWasmBase64, 'base64');
+const available = WebAssembly.validate(kernelsWasmBytes);
+export const kernelsModule = available ? new WebAssembly.Module(kernelsWasmBytes) : undefined;
+
+export function instantiateKernels(): KernelExports {
+  return new WebAssembly.Instance(kernelsModule as WebAssembly.Module, { env: { memory } }).exports as unknown as KernelExports;
+}
+
+const wasm = available ? instantiateKernels() : undefined;
+const workspace = wasm ? Math.ceil(wasm.heapBase() / 64) * 64 : 0;
+if (wasm) reserveLowMemory(workspace + wasm.workspaceBytes());
+
+/** False when this engine cannot run WebAssembly SIMD; the TypeScript kernels are used then. */
+export function wasmAvailable(): boolean {
+  return available;
+}
+
+/** Addresses of all the buffers when every one is float32 in the arena, else undefined. */
+function addresses(...views: (FloatArray | Int32Array)[]): number[] | undefined {
+  const result: number[] = [];
+  for (const view of views) {
+    if (view instanceof Float64Array) return undefined;
+    const address = addressOf(view);
+    if (address < 0) return undefined;
+    result.push(address);
+  }
+  return result;
+}
+
+// Staging buffers for matrix-product operands that live outside the arena, kept between calls.
+const staging: Float32Array[] = [];
+function stage(slot: number, source: Float32Array, length: number, copy: boolean): Float32Array {
+  let buffer = staging[slot];
+  if (buffer === undefined || buffer.length < length) {
+    buffer = arenaFloat32(Math.max(length, 1024)) ?? new Float32Array(0);
+    staging[slot] = buffer;
+  }
+  if (copy) buffer.set(length === source.length ? source : source.subarray(0, length));
+  return buffer;
+}
+
+/** C (M,N) = op(A) (M,K) * op(B) (K,N) [+ C]; the contract of gemmBlocked, in WebAssembly SIMD. */
+export function gemmWasm(args: GemmArguments): void {
+  const { transA, transB, M, N, K, accumulate } = args;
+  if (!wasm || !(args.A instanceof Float32Array && args.B instanceof Float32Array && args.C instanceof Float32Array)) {
+    gemmBlocked(args);
+    return;
+  }
+  if (K === 0) {
+    if (!accumulate) args.C.fill(0, 0, M * N);
+    return;
+  }
+  const A = addressOf(args.A) >= 0 ? args.A : stage(0, args.A, M * K, true);
+  const B = addressOf(args.B) >= 0 ? args.B : stage(1, args.B, K * N, true);
+  const C = addressOf(args.C) >= 0 ? args.C : stage(2, args.C, M * N, accumulate);
+  if (addressOf(A) < 0 || addressOf(B) < 0 || addressOf(C) < 0) {
+    gemmBlocked(args); // the arena is full
+    return;
+  }
+  wasm.gemm(transA, transB, M, N, K, A.byteOffset, B.byteOffset, C.byteOffset, accumulate, workspace);
+  if (C !== args.C) args.C.set(C.subarray(0, M * N));
+}
+
+export const wasmKernels: Kernels = {
+  name: 'wasm-simd',
+  gemm: gemmWasm,
+  im2col(x: FloatArray, g: WindowGeometry, col: FloatArray) {
+    // The first layer's input is a batch from outside the arena: worth copying in (it is 25 times
+    // smaller than the col it becomes), so conv1 gets the fast path too.
+    const input = x instanceof Float32Array && addressOf(x) < 0 ? stage(3, x, g.N * g.C * g.H * g.W, true) : x;
+    const at = addresses(input, col);
+    if (!wasm || !at) return im2col(x, g, col);
+    wasm.im2col(at[0], g.N, g.C, g.H, g.W, g.KH, g.KW, g.stride, g.pad, g.OH, g.OW, at[1]);
+  },
+  col2im(col: FloatArray, g: WindowGeometry, x: FloatArray) {
+    const at = addresses(col, x);
+    if (!wasm || !at) return col2im(col, g, x);
+    wasm.col2im(at[0], g.N, g.C, g.H, g.W, g.KH, g.KW, g.stride, g.pad, g.OH, g.OW, at[1]);
+  },
+  reluForward(x, y, n) {
+    const at = addresses(x, y);
+    if (!wasm || !at) return reference.reluForward(x, y, n);
+    wasm.reluForward(at[0], at[1], n);
+  },
+  reluBackward(dout, y, dx, n) {
+    const at = addresses(dout, y, dx);
+    if (!wasm || !at) return reference.reluBackward(dout, y, dx, n);
+    wasm.reluBackward(at[0], at[1], at[2], n);
+  },
+  rowsToPlanes(product, bias, N, F, P, out) {
+    const at = addresses(product, bias, out);
+    if (!wasm || !at) return reference.rowsToPlanes(product, bias, N, F, P, out);
+    wasm.rowsToPlanes(at[0], at[1], N, F, P, at[2]);
+  },
+  planesToRows(dout, N, F, P, rows, dbias) {
+    const at = addresses(dout, rows, dbias);
+    if (!wasm || !at) return reference.planesToRows(dout, N, F, P, rows, dbias);
+    wasm.planesToRows(at[0], N, F, P, at[1], at[2]);
+  },
+  maxPoolForward(x, g, out, argmax) {
+    const at = addresses(x, out, argmax);
+    if (!wasm || !at) return reference.maxPoolForward(x, g, out, argmax);
+    wasm.maxPoolForward(at[0], g.planes, g.H, g.W, g.size, g.stride, g.pad, g.OH, g.OW, at[1], at[2]);
+  },
+  maxPoolBackward(dout, argmax, outputs, dx, inputs) {
+    const at = addresses(dout, argmax, dx);
+    if (!wasm || !at) return reference.maxPoolBackward(dout, argmax, outputs, dx, inputs);
+    wasm.maxPoolBackward(at[0], at[1], outputs, at[2], inputs);
+  },
+  adamUpdate(w, g, m, v, n, stepSize, beta1, beta2) {
+    const at = addresses(w, g, m, v);
+    if (!wasm || !at) return reference.adamUpdate(w, g, m, v, n, stepSize, beta1, beta2);
+    wasm.adamUpdate(at[0], at[1], at[2], at[3], n, stepSize, 1 - beta1, 1 - beta2);
+  },
+  allocate(length: number, dtype: DType): FloatArray {
+    return (dtype === 'float32' && wasm ? arenaFloat32(length) : undefined) ?? allocate(length, dtype);
+  },
+  allocateIndices(length: number): Int32Array {
+    return (wasm ? arenaInt32(length) : undefined) ?? new Int32Array(length);
+  },
+};
