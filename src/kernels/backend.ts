@@ -9,7 +9,8 @@ import {
 } from './elementwise.js';
 import { gemmBlocked, type Gemm } from './gemm.js';
 import { col2im, im2col } from './im2col.js';
-import { wasmAvailable, wasmKernels } from './wasm/wasm-kernels.js';
+import { threadCount } from './wasm/threads.js';
+import { setThreads as setWasmThreads, wasmAvailable, wasmKernels } from './wasm/wasm-kernels.js';
 
 export interface Kernels {
   readonly name: string;
@@ -53,4 +54,18 @@ export function kernels(): Kernels {
 
 export function useKernels(next: Kernels): void {
   active = next;
+}
+
+/**
+ * Runs the WebAssembly kernels on `count` threads, this one included (the CLI passes --threads,
+ * default every core). Results are exactly reproducible for a given thread count; different counts
+ * sum some products in a different order, so their last bits may differ.
+ */
+export function setThreadCount(count: number): void {
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`thread count must be a positive integer, got ${count}`);
+  setWasmThreads(count);
+}
+
+export function activeThreadCount(): number {
+  return active === wasmKernels ? threadCount() : 1;
 }

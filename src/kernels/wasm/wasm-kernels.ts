@@ -11,22 +11,24 @@ import * as reference from '../elementwise.js';
 import { gemmBlocked, type GemmArguments } from '../gemm.js';
 import { col2im, im2col, type WindowGeometry } from '../im2col.js';
 import { addressOf, arenaFloat32, arenaInt32, memory, reserveLowMemory } from './arena.js';
+import { runParallel, shares, startThreads, threadCount, type Job } from './threads.js';
 import { kernelsWasmBase64 } from './kernels-wasm-bytes.js';
 
 // What assembly/index.as.ts exports; every address is a byte offset into the shared memory.
 interface KernelExports {
   heapBase(): number;
   workspaceBytes(): number;
-  gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, a: number, b: number, c: number, accumulate: boolean, workspace: number): void;
+  gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: boolean, workspace: number): void;
   reluForward(x: number, y: number, n: number): void;
   reluBackward(dout: number, y: number, dx: number, n: number): void;
   im2col(x: number, N: number, C: number, H: number, W: number, KH: number, KW: number, stride: number, pad: number, OH: number, OW: number, col: number): void;
   col2im(col: number, N: number, C: number, H: number, W: number, KH: number, KW: number, stride: number, pad: number, OH: number, OW: number, x: number): void;
   rowsToPlanes(product: number, bias: number, N: number, F: number, P: number, out: number): void;
   planesToRows(dout: number, N: number, F: number, P: number, rows: number, dbias: number): void;
-  maxPoolForward(x: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, out: number, argmax: number): void;
+  maxPoolForward(x: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, out: number, argmax: number): void;
   maxPoolBackward(dout: number, argmax: number, outputs: number, dx: number, inputs: number): void;
   adamUpdate(w: number, g: number, m: number, v: number, n: number, stepSize: number, oneMinusBeta1: number, oneMinusBeta2: number): void;
+  addInto(target: number, source: number, n: number): void;
 }
 
 export const kernelsWasmBytes = Buffer.from(kernelsWasmBase64, 'base64');
@@ -44,6 +46,88 @@ if (wasm) reserveLowMemory(workspace + wasm.workspaceBytes());
 /** False when this engine cannot run WebAssembly SIMD; the TypeScript kernels are used then. */
 export function wasmAvailable(): boolean {
   return available;
+}
+
+// Threads. Thread 0 is this one; its matrix-product workspace sits below the arena, the others'
+// are arena blocks, kept alive here. A product split along K leaves partial sums in `partials`.
+let workspaces: number[] = [workspace];
+let workspaceViews: Float32Array[] = [];
+const partials: Float32Array[] = [];
+
+function runJob({ name, args }: Job): void {
+  (wasm as unknown as Record<string, (...values: number[]) => void>)[name](...args);
+}
+
+/** Runs the kernels on `count` threads (the main one included); 1 stops the workers. */
+export function setThreads(count: number): void {
+  if (!wasm || !kernelsModule) return;
+  const bytes = wasm.workspaceBytes();
+  workspaceViews = [];
+  for (let thread = 1; thread < count; thread++) {
+    const view = arenaFloat32(bytes / 4);
+    if (view === undefined) break;
+    workspaceViews.push(view);
+  }
+  workspaces = [workspace, ...workspaceViews.map((view) => view.byteOffset)];
+  startThreads(workspaces.length, kernelsModule, runJob);
+}
+
+function partial(thread: number, length: number): number {
+  if (partials[thread] === undefined || partials[thread].length < length) {
+    partials[thread] = arenaFloat32(length) ?? new Float32Array(0);
+  }
+  return partials[thread].length >= length ? partials[thread].byteOffset : -1;
+}
+
+// Work below this many multiply-adds (or elements) is not worth waking another thread for.
+const parallelThreshold = 1 << 18;
+
+/**
+ * The product on all threads. A deep product (K much larger than M and N: a weight gradient) is
+ * split along K, each thread summing its part into its own buffer, added up in thread order after;
+ * otherwise the larger of M and N is split into blocks of whole micro-tiles.
+ */
+function parallelGemm(transA: boolean, transB: boolean, M: number, N: number, K: number, a: number, b: number, c: number, accumulate: boolean): void {
+  const kernels = wasm as KernelExports;
+  const lda = transA ? M : K;
+  const ldb = transB ? K : N;
+  const threads = threadCount();
+  if (threads === 1 || M * N * K < parallelThreshold) {
+    kernels.gemm(transA, transB, M, N, K, a, lda, b, ldb, c, N, accumulate, workspaces[0]);
+    return;
+  }
+  const job = (m: number, n: number, k: number, aAt: number, bAt: number, cAt: number, add: boolean, thread: number): Job => ({
+    name: 'gemm', args: [+transA, +transB, m, n, k, aAt, lda, bAt, ldb, cAt, N, +add, workspaces[thread]],
+  });
+  const jobs: Job[] = [];
+  if (K >= 8 * Math.max(M, N) && shares(K, threads, 4).every((_, thread) => thread === 0 || partial(thread, M * N) >= 0)) {
+    shares(K, threads, 4).forEach(([k0, k1], thread) => {
+      const aAt = a + 4 * (transA ? k0 * lda : k0);
+      const bAt = b + 4 * (transB ? k0 : k0 * ldb);
+      const target = thread === 0 ? c : partial(thread, M * N);
+      jobs.push(job(M, N, k1 - k0, aAt, bAt, target, thread === 0 && accumulate, thread));
+    });
+    runParallel(jobs);
+    for (let thread = 1; thread < jobs.length; thread++) kernels.addInto(c, partials[thread].byteOffset, M * N);
+    return;
+  }
+  if (M >= N) {
+    shares(M, threads, 4).forEach(([i0, i1], thread) => {
+      jobs.push(job(i1 - i0, N, K, a + 4 * (transA ? i0 : i0 * lda), b, c + 4 * i0 * N, accumulate, thread));
+    });
+  } else {
+    shares(N, threads, 8).forEach(([j0, j1], thread) => {
+      jobs.push(job(M, j1 - j0, K, a, b + 4 * (transB ? j0 * ldb : j0), c + 4 * j0, accumulate, thread));
+    });
+  }
+  runParallel(jobs);
+}
+
+/** Runs `name` once per share of [0, total), or here alone when the work is small. */
+function parallelRanges(name: Job['name'], total: number, work: number, unit: number, args: (start: number, end: number) => number[]): void {
+  const ranges = threadCount() > 1 && work >= parallelThreshold ? shares(total, threadCount(), unit) : [[0, total] as [number, number]];
+  if (ranges.length === 1) runJob({ name, args: args(0, total) });
+  else runParallel(ranges.map(([start, end]) => ({ name, args: args(start, end) })));
 }
 
 /** Addresses of all the buffers when every one is float32 in the arena, else undefined. */
@@ -88,7 +172,7 @@ export function gemmWasm(args: GemmArguments): void {
     gemmBlocked(args); // the arena is full
     return;
   }
-  wasm.gemm(transA, transB, M, N, K, A.byteOffset, B.byteOffset, C.byteOffset, accumulate, workspace);
+  parallelGemm(transA, transB, M, N, K, A.byteOffset, B.byteOffset, C.byteOffset, accumulate);
   if (C !== args.C) args.C.set(C.subarray(0, M * N));
 }
 
@@ -101,27 +185,35 @@ export const wasmKernels: Kernels = {
     const input = x instanceof Float32Array && addressOf(x) < 0 ? stage(3, x, g.N * g.C * g.H * g.W, true) : x;
     const at = addresses(input, col);
     if (!wasm || !at) return im2col(x, g, col);
-    wasm.im2col(at[0], g.N, g.C, g.H, g.W, g.KH, g.KW, g.stride, g.pad, g.OH, g.OW, at[1]);
+    const image = g.C * g.H * g.W;
+    const rows = g.OH * g.OW * g.C * g.KH * g.KW;
+    parallelRanges('im2col', g.N, g.N * rows, 1, (n0, n1) => [
+      at[0] + 4 * n0 * image, n1 - n0, g.C, g.H, g.W, g.KH, g.KW, g.stride, g.pad, g.OH, g.OW, at[1] + 4 * n0 * rows,
+    ]);
   },
   col2im(col: FloatArray, g: WindowGeometry, x: FloatArray) {
     const at = addresses(col, x);
     if (!wasm || !at) return col2im(col, g, x);
-    wasm.col2im(at[0], g.N, g.C, g.H, g.W, g.KH, g.KW, g.stride, g.pad, g.OH, g.OW, at[1]);
+    const image = g.C * g.H * g.W;
+    const rows = g.OH * g.OW * g.C * g.KH * g.KW;
+    parallelRanges('col2im', g.N, g.N * rows, 1, (n0, n1) => [
+      at[0] + 4 * n0 * rows, n1 - n0, g.C, g.H, g.W, g.KH, g.KW, g.stride, g.pad, g.OH, g.OW, at[1] + 4 * n0 * image,
+    ]);
   },
   reluForward(x, y, n) {
     const at = addresses(x, y);
     if (!wasm || !at) return reference.reluForward(x, y, n);
-    wasm.reluForward(at[0], at[1], n);
+    parallelRanges('reluForward', n, n, 16, (i0, i1) => [at[0] + 4 * i0, at[1] + 4 * i0, i1 - i0]);
   },
   reluBackward(dout, y, dx, n) {
     const at = addresses(dout, y, dx);
     if (!wasm || !at) return reference.reluBackward(dout, y, dx, n);
-    wasm.reluBackward(at[0], at[1], at[2], n);
+    parallelRanges('reluBackward', n, n, 16, (i0, i1) => [at[0] + 4 * i0, at[1] + 4 * i0, at[2] + 4 * i0, i1 - i0]);
   },
   rowsToPlanes(product, bias, N, F, P, out) {
     const at = addresses(product, bias, out);
     if (!wasm || !at) return reference.rowsToPlanes(product, bias, N, F, P, out);
-    wasm.rowsToPlanes(at[0], at[1], N, F, P, at[2]);
+    parallelRanges('rowsToPlanes', N, N * F * P, 1, (n0, n1) => [at[0] + 4 * n0 * P * F, at[1], n1 - n0, F, P, at[2] + 4 * n0 * F * P]);
   },
   planesToRows(dout, N, F, P, rows, dbias) {
     const at = addresses(dout, rows, dbias);
@@ -131,7 +223,9 @@ export const wasmKernels: Kernels = {
   maxPoolForward(x, g, out, argmax) {
     const at = addresses(x, out, argmax);
     if (!wasm || !at) return reference.maxPoolForward(x, g, out, argmax);
-    wasm.maxPoolForward(at[0], g.planes, g.H, g.W, g.size, g.stride, g.pad, g.OH, g.OW, at[1], at[2]);
+    parallelRanges('maxPoolForward', g.planes, g.planes * g.H * g.W, 1, (first, end) => [
+      at[0], first, end - first, g.H, g.W, g.size, g.stride, g.pad, g.OH, g.OW, at[1], at[2],
+    ]);
   },
   maxPoolBackward(dout, argmax, outputs, dx, inputs) {
     const at = addresses(dout, argmax, dx);

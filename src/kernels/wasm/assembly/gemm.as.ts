@@ -27,18 +27,19 @@ export function workspaceBytes(): i32 {
 
 /**
  * C (M,N) = op(A) (M,K) * op(B) (K,N), plus C when accumulating. All row-major float32 at byte
- * addresses a, b, c; A is stored (K,M) when transA, B is stored (N,K) when transB.
+ * addresses a, b, c; A is stored (K,M) when transA, B is stored (N,K) when transB. lda, ldb and ldc
+ * are the row lengths of the stored matrices, so a thread can take a block of a larger product.
  */
 export function gemm(
   transA: bool, transB: bool, M: i32, N: i32, K: i32,
-  a: usize, b: usize, c: usize, accumulate: bool, workspace: usize,
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool, workspace: usize,
 ): void {
   // Byte steps between neighbours of op(A) along i and k, and of op(B) along k and j.
-  const aRow: usize = transA ? 4 : <usize>K << 2;
-  const aDepth: usize = transA ? <usize>M << 2 : 4;
-  const bDepth: usize = transB ? 4 : <usize>N << 2;
-  const bColumn: usize = transB ? <usize>K << 2 : 4;
-  const cRow: usize = <usize>N << 2;
+  const aRow: usize = transA ? 4 : <usize>lda << 2;
+  const aDepth: usize = transA ? <usize>lda << 2 : 4;
+  const bDepth: usize = transB ? 4 : <usize>ldb << 2;
+  const bColumn: usize = transB ? <usize>ldb << 2 : 4;
+  const cRow: usize = <usize>ldc << 2;
   const packedB = workspace;
   const packedA = packedB + ((KC * NC) << 2);
   const tile = packedA + ((MC * KC) << 2);

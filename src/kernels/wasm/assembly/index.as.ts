@@ -2,4 +2,5 @@
 export { gemm, workspaceBytes, heapBase } from './gemm.as';
 export {
   reluForward, reluBackward, im2col, col2im, rowsToPlanes, planesToRows, maxPoolForward, maxPoolBackward, adamUpdate,
+  addInto,
 } from './layers.as';

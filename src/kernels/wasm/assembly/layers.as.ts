@@ -131,15 +131,17 @@ export function planesToRows(dout: usize, N: i32, F: i32, P: i32, rows: usize, d
 
 // Max pooling over planes (H,W) -> (OH,OW); argmax gets the flat input index of each maximum.
 // Cells in the padding never win. The first maximum in reading order wins ties, as in TypeScript.
+// Only planes first..first+planes are done (a thread's share); addresses are of the whole tensors.
 export function maxPoolForward(
-  x: usize, planes: i32, H: i32, W: i32, size: i32, stride: i32, pad: i32, OH: i32, OW: i32, out: usize, argmax: usize,
+  x: usize, first: i32, planes: i32, H: i32, W: i32, size: i32, stride: i32, pad: i32, OH: i32, OW: i32,
+  out: usize, argmax: usize,
 ): void {
   if (size == 2 && stride == 2 && pad == 0) {
-    maxPool2x2(x, planes, H, W, OH, OW, out, argmax);
+    maxPool2x2(x, first, planes, H, W, OH, OW, out, argmax);
     return;
   }
-  let o: usize = 0;
-  for (let plane = 0; plane < planes; plane++) {
+  let o: usize = <usize>(first * OH * OW);
+  for (let plane = first; plane < first + planes; plane++) {
     const base = plane * H * W;
     for (let oh = 0; oh < OH; oh++) {
       const h0 = max(oh * stride - pad, 0);
@@ -170,13 +172,15 @@ export function maxPoolForward(
 // candidates of each window sit in four vectors (even and odd lanes of the top and bottom rows), the
 // maximum is three vector max, and the winner's offset is picked by equality in reading order
 // (top-left, top-right, bottom-left, bottom-right), so ties resolve as in the general loop.
-function maxPool2x2(x: usize, planes: i32, H: i32, W: i32, OH: i32, OW: i32, out: usize, argmax: usize): void {
+function maxPool2x2(
+  x: usize, first: i32, planes: i32, H: i32, W: i32, OH: i32, OW: i32, out: usize, argmax: usize,
+): void {
   const right = i32x4.splat(1);
   const below = i32x4.splat(W);
   const belowRight = i32x4.splat(W + 1);
   const lanes = i32x4(0, 2, 4, 6);
-  let o: usize = 0;
-  for (let plane = 0; plane < planes; plane++) {
+  let o: usize = <usize>(first * OH * OW);
+  for (let plane = first; plane < first + planes; plane++) {
     const base = plane * H * W;
     for (let oh = 0; oh < OH; oh++) {
       const rowIndex = base + 2 * oh * W;
@@ -262,5 +266,18 @@ export function adamUpdate(
     store<f32>(m + at, mi);
     store<f32>(v + at, vi);
     store<f32>(w + at, load<f32>(w + at) - (stepSize * mi) / (sqrt<f32>(vi) + 1e-7));
+  }
+}
+
+// target += source, n floats: sums the partial products of threads that split a matrix product's K.
+export function addInto(target: usize, source: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    v128.store(target + at, f32x4.add(v128.load(target + at), v128.load(source + at)));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    store<f32>(target + at, load<f32>(target + at) + load<f32>(source + at));
   }
 }

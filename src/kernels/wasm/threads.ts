@@ -1,0 +1,123 @@
+// Worker threads that run the WebAssembly kernels over the same shared memory as the main thread.
+// A parallel call hands each worker one share of a kernel (a block of rows, a range of images) and
+// the main thread does the first share itself, then waits. Shares depend only on the shapes and the
+// thread count, never on timing, so results are reproducible for a given thread count.
+//
+// Signalling is a few Atomics on a SharedArrayBuffer per worker, not postMessage: a training step
+// makes dozens of parallel calls, and a message round trip would cost more than a small kernel.
+
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { memory } from './arena.js';
+
+/** Kernel names a worker can run; a job names one by its index here. */
+export const jobNames = ['gemm', 'im2col', 'col2im', 'reluForward', 'reluBackward', 'rowsToPlanes', 'maxPoolForward'] as const;
+export type JobName = (typeof jobNames)[number];
+export interface Job {
+  name: JobName;
+  args: number[];
+}
+
+const maximumArguments = 16;
+const idle = 0;
+const busy = 1;
+const failed = 2;
+
+// The worker's whole program, evaluated as a script: instantiate the module over the shared memory,
+// then wait for a job, run it, report, forever. Kept as a string so the bundle needs no extra file.
+const workerSource = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, states, args, slot, names, maximumArguments } = workerData;
+const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const functions = names.map((name) => exports[name]);
+const state = new Int32Array(states);
+const values = new Float64Array(args);
+for (;;) {
+  Atomics.wait(state, slot * 4, ${idle});
+  if (Atomics.load(state, slot * 4) !== ${busy}) continue;
+  const base = slot * maximumArguments;
+  const count = state[slot * 4 + 2];
+  try {
+    functions[state[slot * 4 + 1]](...values.subarray(base, base + count));
+    Atomics.store(state, slot * 4, ${idle});
+  } catch {
+    Atomics.store(state, slot * 4, ${failed});
+  }
+  Atomics.notify(state, slot * 4);
+}`;
+
+let workers: Worker[] = [];
+let states: Int32Array = new Int32Array(0);
+let values: Float64Array = new Float64Array(0);
+let runLocally: ((job: Job) => void) | undefined;
+
+/** Threads used by default: every core the machine offers. */
+export function defaultThreadCount(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export function threadCount(): number {
+  return workers.length + 1;
+}
+
+/**
+ * Starts count-1 workers (the main thread is the first thread). run executes a job on the main
+ * thread; module is the compiled kernels. Workers do not keep the process alive.
+ */
+export function startThreads(count: number, module: WebAssembly.Module, run: (job: Job) => void): void {
+  stopThreads();
+  runLocally = run;
+  const helpers = Math.max(0, Math.floor(count) - 1);
+  if (helpers === 0) return;
+  const stateBuffer = new SharedArrayBuffer(helpers * 4 * 4);
+  const argumentBuffer = new SharedArrayBuffer(helpers * maximumArguments * 8);
+  states = new Int32Array(stateBuffer);
+  values = new Float64Array(argumentBuffer);
+  workers = Array.from({ length: helpers }, (_, slot) => {
+    const worker = new Worker(workerSource, {
+      eval: true,
+      workerData: { module, memory, states: stateBuffer, args: argumentBuffer, slot, names: [...jobNames], maximumArguments },
+    });
+    worker.unref();
+    return worker;
+  });
+}
+
+export function stopThreads(): void {
+  for (const worker of workers) void worker.terminate();
+  workers = [];
+}
+
+/** Runs jobs[0] here and jobs[1..] on workers 0.., and returns when all are done. */
+export function runParallel(jobs: Job[]): void {
+  if (jobs.length - 1 > workers.length) throw new RangeError(`runParallel: ${jobs.length} jobs for ${workers.length + 1} threads`);
+  for (let slot = 0; slot < jobs.length - 1; slot++) {
+    const { name, args } = jobs[slot + 1];
+    values.set(args, slot * maximumArguments);
+    states[slot * 4 + 1] = jobNames.indexOf(name);
+    states[slot * 4 + 2] = args.length;
+    Atomics.store(states, slot * 4, busy);
+    Atomics.notify(states, slot * 4);
+  }
+  (runLocally as (job: Job) => void)(jobs[0]);
+  for (let slot = 0; slot < jobs.length - 1; slot++) {
+    while (Atomics.load(states, slot * 4) === busy) Atomics.wait(states, slot * 4, busy);
+    if (states[slot * 4] === failed) {
+      states[slot * 4] = idle;
+      throw new Error(`worker thread ${slot + 1} failed in ${jobs[slot + 1].name}`);
+    }
+  }
+}
+
+/** Splits [0, total) into at most `parts` contiguous ranges, each a multiple of `unit` but the last. */
+export function shares(total: number, parts: number, unit = 1): [number, number][] {
+  const units = Math.ceil(total / unit);
+  const count = Math.max(1, Math.min(parts, units));
+  const ranges: [number, number][] = [];
+  for (let part = 0; part < count; part++) {
+    const start = Math.min(total, Math.floor((units * part) / count) * unit);
+    const end = Math.min(total, Math.floor((units * (part + 1)) / count) * unit);
+    if (end > start) ranges.push([start, end]);
+  }
+  return ranges;
+}
