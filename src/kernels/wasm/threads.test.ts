@@ -1,0 +1,110 @@
+// The kernels on two threads: each way of splitting a matrix product (rows, columns, depth) and the
+// split layer kernels equal the reference, and a training step is bitwise reproducible.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstMismatch } from '../../../test/helpers/compare.js';
+import { Network } from '../../models/network.js';
+import { simpleConvNet } from '../../models/presets.js';
+import { Adam } from '../../optim/adam.js';
+import { Random } from '../../tensor/random.js';
+import { activeThreadCount, setThreadCount } from '../backend.js';
+import * as reference from '../elementwise.js';
+import { gemmNaive } from '../gemm.js';
+import { im2col } from '../im2col.js';
+import { shares } from './threads.js';
+import { wasmKernels as wasm } from './wasm-kernels.js';
+
+const random = new Random(5);
+
+function arena(length: number): Float32Array {
+  const view = wasm.allocate(length, 'float32') as Float32Array;
+  for (let i = 0; i < length; i++) view[i] = random.uniform() * 2 - 1;
+  return view;
+}
+
+function trainedWeights(steps: number): Float32Array[] {
+  const network = new Network(simpleConvNet(), { seed: 2 });
+  const optimizer = new Adam();
+  const data = new Random(3);
+  const x = { shape: [50, 1, 28, 28], data: Float32Array.from({ length: 50 * 784 }, () => data.uniform()) };
+  const labels = Uint8Array.from({ length: 50 }, (_, i) => i % 10);
+  for (let step = 0; step < steps; step++) {
+    network.gradient(x, labels);
+    optimizer.update(network.params());
+  }
+  return network.params().map((param) => Float32Array.from(param.value.data));
+}
+
+describe('shares', () => {
+  it('covers the range exactly, in whole units but the last', () => {
+    expect(shares(30, 2, 4)).toEqual([[0, 16], [16, 30]]);
+    expect(shares(57600, 2, 4)).toEqual([[0, 28800], [28800, 57600]]);
+    expect(shares(3, 4, 1)).toEqual([[0, 1], [1, 2], [2, 3]]);
+    expect(shares(5, 2, 8)).toEqual([[0, 5]]);
+  });
+});
+
+describe('two threads', () => {
+  beforeAll(() => setThreadCount(2));
+  afterAll(() => setThreadCount(1));
+
+  it('runs two threads', () => expect(activeThreadCount()).toBe(2));
+
+  const products: [string, boolean, boolean, number, number, number][] = [
+    ['rows (conv forward)', false, true, 5760, 30, 25],
+    ['depth (conv weight gradient)', true, false, 30, 25, 5760],
+    ['depth (affine forward)', false, false, 100, 100, 4320],
+    ['rows (affine weight gradient)', true, false, 4320, 100, 100],
+    ['columns (affine input gradient)', false, true, 100, 4320, 100],
+  ];
+  for (const [split, transA, transB, M, N, K] of products) {
+    for (const accumulate of [false, true]) {
+      it(`matrix product split by ${split}: M=${M} N=${N} K=${K} accumulate=${accumulate}`, () => {
+        const A = arena(M * K);
+        const B = arena(K * N);
+        const C = arena(M * N);
+        const expected = Float32Array.from(C);
+        wasm.gemm({ transA, transB, M, N, K, A, B, C, accumulate });
+        gemmNaive({ transA, transB, M, N, K, A, B, C: expected, accumulate });
+        const tolerance = 1e-5 * Math.max(1, Math.sqrt(K / 100));
+        expect(firstMismatch(C, expected, tolerance, tolerance)).toBeUndefined();
+      });
+    }
+  }
+
+  it('layer kernels split by images, ranges and planes equal the reference', () => {
+    const g = { N: 40, C: 1, H: 28, W: 28, KH: 5, KW: 5, stride: 1, pad: 0, OH: 24, OW: 24 };
+    const x = arena(40 * 784);
+    const col = arena(40 * 576 * 25);
+    const expectedCol = new Float32Array(col.length);
+    wasm.im2col(x, g, col);
+    im2col(x, g, expectedCol);
+    expect(firstMismatch(col, expectedCol, 0, 0)).toBeUndefined();
+
+    const y = arena(col.length);
+    const expectedY = new Float32Array(col.length);
+    wasm.reluForward(col, y, col.length);
+    reference.reluForward(col, expectedY, col.length);
+    expect(firstMismatch(y, expectedY, 0, 0)).toBeUndefined();
+
+    const pool = { planes: 40 * 30, H: 24, W: 24, size: 2, stride: 2, pad: 0, OH: 12, OW: 12 };
+    const maps = arena(40 * 30 * 576);
+    const out = arena(40 * 30 * 144);
+    const argmax = wasm.allocateIndices(out.length);
+    const expectedOut = new Float32Array(out.length);
+    const expectedArgmax = new Int32Array(out.length);
+    wasm.maxPoolForward(maps, pool, out, argmax);
+    reference.maxPoolForward(maps, pool, expectedOut, expectedArgmax);
+    expect(firstMismatch(argmax, expectedArgmax, 0, 0)).toBeUndefined();
+  });
+
+  it('a training step is bitwise reproducible on two threads, and close to one thread', () => {
+    const first = trainedWeights(3);
+    const second = trainedWeights(3);
+    first.forEach((weights, i) => expect(firstMismatch(second[i], weights, 0, 0)).toBeUndefined());
+    setThreadCount(1);
+    const single = trainedWeights(3);
+    setThreadCount(2);
+    first.forEach((weights, i) => expect(firstMismatch(weights, single[i], 1e-5, 1e-3)).toBeUndefined());
+  });
+});
