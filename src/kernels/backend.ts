@@ -8,7 +8,7 @@ import {
   adamUpdate, maxPoolBackward, maxPoolForward, planesToRows, reluBackward, reluForward, rowsToPlanes,
 } from './elementwise.js';
 import { gemmBlocked, type Gemm } from './gemm.js';
-import { col2im, im2col } from './im2col.js';
+import { col2im, im2col, type WindowGeometry } from './im2col.js';
 import { threadCount } from './wasm/threads.js';
 import { setThreads as setWasmThreads, wasmAvailable, wasmKernels } from './wasm/wasm-kernels.js';
 
@@ -24,9 +24,23 @@ export interface Kernels {
   maxPoolForward: typeof maxPoolForward;
   maxPoolBackward: typeof maxPoolBackward;
   adamUpdate: typeof adamUpdate;
+  /**
+   * Optional: convolution straight from the image, for a backend where that beats im2col (the
+   * WebAssembly one, for stride 1 without padding). Only for a layer that needs no input gradient,
+   * since it never builds the col that the input gradient goes back through.
+   */
+  directConvolution?: DirectConvolution;
   /** A buffer of `length` values, contents undefined. */
   allocate(length: number, dtype: DType): FloatArray;
   allocateIndices(length: number): Int32Array;
+}
+
+export interface DirectConvolution {
+  supports(g: WindowGeometry): boolean;
+  /** x (N,C,H,W), weights (F,C,KH,KW), bias (F) -> out (N,F,OH,OW); see conv2dDirect. */
+  forward(x: FloatArray, weights: FloatArray, bias: FloatArray, F: number, g: WindowGeometry, out: FloatArray): void;
+  /** dW (F,C,KH,KW) and db (F) from x and dout (N,F,OH,OW); see convWeightGradientDirect. */
+  weightGradient(x: FloatArray, dout: FloatArray, F: number, g: WindowGeometry, dW: FloatArray, db: FloatArray): void;
 }
 
 export const typescriptKernels: Kernels = {

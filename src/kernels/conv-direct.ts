@@ -35,3 +35,40 @@ export function conv2dDirect(
     }
   }
 }
+
+// The reference weight gradient of a convolution, straight from the definition:
+// dW[f][c][kh][kw] = sum over n, oh, ow of dout[n][f][oh][ow] * x[n][c][oh*s-p+kh][ow*s-p+kw],
+// db[f] = the sum of dout's plane f. dout is (N,F,OH,OW), dW (F,C,KH,KW), db (F).
+export function convWeightGradientDirect(
+  x: FloatArray,
+  dout: FloatArray,
+  F: number,
+  g: WindowGeometry,
+  dW: FloatArray,
+  db: FloatArray,
+): void {
+  const { N, C, H, W, KH, KW, stride, pad, OH, OW } = g;
+  dW.fill(0, 0, F * C * KH * KW);
+  db.fill(0, 0, F);
+  for (let n = 0; n < N; n++) {
+    for (let f = 0; f < F; f++) {
+      for (let oh = 0; oh < OH; oh++) {
+        for (let ow = 0; ow < OW; ow++) {
+          const gradient = dout[((n * F + f) * OH + oh) * OW + ow];
+          db[f] += gradient;
+          for (let c = 0; c < C; c++) {
+            for (let kh = 0; kh < KH; kh++) {
+              const h = oh * stride - pad + kh;
+              if (h < 0 || h >= H) continue;
+              for (let kw = 0; kw < KW; kw++) {
+                const w = ow * stride - pad + kw;
+                if (w < 0 || w >= W) continue;
+                dW[((f * C + c) * KH + kh) * KW + kw] += gradient * x[((n * C + c) * H + h) * W + w];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -19,6 +19,7 @@ export class Convolution implements Layer {
   private readonly bias: Param;
   private readonly scratch;
   private geometry: WindowGeometry | undefined;
+  private input: Tensor | undefined;
 
   constructor(
     private readonly config: ConvolutionSpec,
@@ -50,16 +51,21 @@ export class Convolution implements Layer {
     const [F, OH, OW] = this.outputShape;
     const { size, stride = 1, pad = 0 } = this.config;
     const g: WindowGeometry = { N, C, H, W, KH: size, KW: size, stride, pad, OH, OW };
+    const out = this.scratch.get('out', N * F * OH * OW);
+    this.geometry = g;
+    this.input = x;
+    if (this.direct(g)) {
+      kernels().directConvolution?.forward(x.data, this.weights.value.data, this.bias.value.data, F, g, out);
+      return { shape: [N, F, OH, OW], data: out };
+    }
+    // The story: every receptive field becomes a row of col, then one product with the filters.
     const rows = N * OH * OW;
     const rowLength = C * size * size;
-    // The story: every receptive field becomes a row of col, then one product with the filters.
     const col = this.scratch.get('col', rows * rowLength);
     kernels().im2col(x.data, g, col);
     const product = this.scratch.get('product', rows * F);
     kernels().gemm({ transA: false, transB: true, M: rows, N: F, K: rowLength, A: col, B: this.weights.value.data, C: product, accumulate: false });
-    const out = this.scratch.get('out', N * F * OH * OW);
     kernels().rowsToPlanes(product, this.bias.value.data, N, F, OH * OW, out);
-    this.geometry = g;
     return { shape: [N, F, OH, OW], data: out };
   }
 
@@ -68,6 +74,11 @@ export class Convolution implements Layer {
     const { N, C, H, W, KH, KW, OH, OW } = g;
     const F = this.outputShape[0];
     checkGradient(this.name, dout, [N, F, OH, OW]);
+    if (this.direct(g)) {
+      const x = (this.input as Tensor).data;
+      kernels().directConvolution?.weightGradient(x, dout.data, F, g, this.weights.grad.data, this.bias.grad.data);
+      return undefined;
+    }
     const rows = N * OH * OW;
     const rowLength = C * KH * KW;
     const dproduct = this.scratch.get('dproduct', rows * F);
@@ -80,6 +91,12 @@ export class Convolution implements Layer {
     const dx = this.scratch.get('dx', N * C * H * W);
     kernels().col2im(dcol, g, dx);
     return { shape: [N, C, H, W], data: dx };
+  }
+
+  // A first layer (no input gradient wanted) may let the backend convolve straight from the image:
+  // it never builds col, which only the input gradient would need. Same numbers, less copying.
+  private direct(g: WindowGeometry): boolean {
+    return !this.inputGradient && kernels().directConvolution?.supports(g) === true;
   }
 
   params(): Param[] {

@@ -6,6 +6,7 @@ import { firstMismatch } from '../../../test/helpers/compare.js';
 import { convOutSize } from '../../tensor/geometry.js';
 import { Random } from '../../tensor/random.js';
 import * as reference from '../elementwise.js';
+import { conv2dDirect, convWeightGradientDirect } from '../conv-direct.js';
 import { gemmNaive } from '../gemm.js';
 import { col2im, im2col } from '../im2col.js';
 import { addressOf } from './arena.js';
@@ -143,4 +144,44 @@ describe('WebAssembly layer kernels equal the TypeScript reference', () => {
       expect(firstMismatch(C, expected, 1e-5, 1e-5)).toBeUndefined();
     });
   }
+
+  const direct = wasm.directConvolution!;
+  for (const [N, C, H, W, F, K] of [[2, 1, 28, 28, 30, 5], [3, 2, 9, 11, 4, 3], [1, 3, 8, 7, 2, 7], [2, 1, 10, 10, 3, 9], [1, 2, 5, 6, 3, 1]]) {
+    it(`direct convolution x=[${N},${C},${H},${W}] w=[${F},${C},${K},${K}]: forward and weight gradient`, () => {
+      const g = { N, C, H, W, KH: K, KW: K, stride: 1, pad: 0, OH: H - K + 1, OW: W - K + 1 };
+      expect(direct.supports(g)).toBe(true);
+      const x = arena(N * C * H * W);
+      const weights = arena(F * C * K * K);
+      const bias = arena(F);
+      const out = arena(N * F * g.OH * g.OW);
+      const expected = new Float64Array(out.length);
+      direct.forward(x, weights, bias, F, g, out);
+      conv2dDirect(Float64Array.from(x), Float64Array.from(weights), Float64Array.from(bias), F, g, expected);
+      expect(firstMismatch(out, expected, 1e-5, 1e-5)).toBeUndefined();
+      const dout = arena(out.length);
+      const dW = arena(weights.length);
+      const db = arena(F);
+      const expectedDW = new Float64Array(weights.length);
+      const expectedDb = new Float64Array(F);
+      direct.weightGradient(x, dout, F, g, dW, db);
+      convWeightGradientDirect(Float64Array.from(x), Float64Array.from(dout), F, g, expectedDW, expectedDb);
+      const bound = 1e-5 * Math.sqrt(N * g.OH * g.OW);
+      expect(firstMismatch(dW, expectedDW, bound, 1e-4)).toBeUndefined();
+      expect(firstMismatch(db, expectedDb, bound, 1e-4)).toBeUndefined();
+    });
+  }
+
+  it('direct convolution reads a batch from outside the arena', () => {
+    const g = { N: 2, C: 1, H: 8, W: 8, KH: 3, KW: 3, stride: 1, pad: 0, OH: 6, OW: 6 };
+    const x = Float32Array.from({ length: 128 }, () => random.uniform());
+    const weights = arena(18);
+    const bias = arena(2);
+    const out = arena(2 * 2 * 36);
+    const expected = new Float64Array(out.length);
+    direct.forward(x, weights, bias, 2, g, out);
+    conv2dDirect(Float64Array.from(x), Float64Array.from(weights), Float64Array.from(bias), 2, g, expected);
+    expect(firstMismatch(out, expected, 1e-5, 1e-5)).toBeUndefined();
+    expect(direct.supports({ ...g, stride: 2 })).toBe(false);
+    expect(direct.supports({ ...g, pad: 1 })).toBe(false);
+  });
 });

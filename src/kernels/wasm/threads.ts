@@ -11,7 +11,10 @@ import { Worker } from 'node:worker_threads';
 import { memory } from './arena.js';
 
 /** Kernel names a worker can run; a job names one by its index here. */
-export const jobNames = ['gemm', 'im2col', 'col2im', 'reluForward', 'reluBackward', 'rowsToPlanes', 'maxPoolForward'] as const;
+export const jobNames = [
+  'gemm', 'im2col', 'col2im', 'reluForward', 'reluBackward', 'rowsToPlanes', 'maxPoolForward',
+  'convolutionForward', 'convolutionWeightGradient',
+] as const;
 export type JobName = (typeof jobNames)[number];
 export interface Job {
   name: JobName;

@@ -6,7 +6,8 @@
 import { Buffer } from 'node:buffer';
 import type { DType, FloatArray } from '../../tensor/tensor.js';
 import { allocate } from '../../tensor/tensor.js';
-import type { Kernels } from '../backend.js';
+import type { DirectConvolution, Kernels } from '../backend.js';
+import { conv2dDirect, convWeightGradientDirect } from '../conv-direct.js';
 import * as reference from '../elementwise.js';
 import { gemmBlocked, type GemmArguments } from '../gemm.js';
 import { col2im, im2col, type WindowGeometry } from '../im2col.js';
@@ -29,6 +30,8 @@ interface KernelExports {
   maxPoolBackward(dout: number, argmax: number, outputs: number, dx: number, inputs: number): void;
   adamUpdate(w: number, g: number, m: number, v: number, n: number, stepSize: number, oneMinusBeta1: number, oneMinusBeta2: number): void;
   addInto(target: number, source: number, n: number): void;
+  convolutionForward(x: number, weights: number, bias: number, first: number, count: number, C: number, H: number, W: number, F: number, K: number, OH: number, OW: number, out: number): void;
+  convolutionWeightGradient(x: number, dout: number, N: number, C: number, H: number, W: number, first: number, count: number, F: number, K: number, OH: number, OW: number, dW: number, db: number): void;
 }
 
 export const kernelsWasmBytes = Buffer.from(kernelsWasmBase64, 'base64');
@@ -176,14 +179,37 @@ export function gemmWasm(args: GemmArguments): void {
   if (C !== args.C) args.C.set(C.subarray(0, M * N));
 }
 
+/** A float32 input outside the arena (a batch) copied into staging slot 3; anything else as it is. */
+function arenaInput(x: FloatArray, length: number): FloatArray {
+  return x instanceof Float32Array && addressOf(x) < 0 ? stage(3, x, length, true) : x;
+}
+
+const directConvolution: DirectConvolution = {
+  supports: (g) => available && g.stride === 1 && g.pad === 0 && g.KH === g.KW,
+  forward(x, weights, bias, F, g, out) {
+    const at = addresses(arenaInput(x, g.N * g.C * g.H * g.W), weights, bias, out);
+    if (!wasm || !at) return conv2dDirect(x, weights, bias, F, g, out);
+    parallelRanges('convolutionForward', g.N, g.N * F * g.OH * g.OW * g.C * g.KH * g.KW, 1, (n0, n1) => [
+      at[0], at[1], at[2], n0, n1 - n0, g.C, g.H, g.W, F, g.KH, g.OH, g.OW, at[3],
+    ]);
+  },
+  weightGradient(x, dout, F, g, dW, db) {
+    const at = addresses(arenaInput(x, g.N * g.C * g.H * g.W), dout, dW, db);
+    if (!wasm || !at) return convWeightGradientDirect(x, dout, F, g, dW, db);
+    parallelRanges('convolutionWeightGradient', F, g.N * F * g.OH * g.OW * g.C * g.KH * g.KW, 1, (f0, f1) => [
+      at[0], at[1], g.N, g.C, g.H, g.W, f0, f1 - f0, F, g.KH, g.OH, g.OW, at[2], at[3],
+    ]);
+  },
+};
+
 export const wasmKernels: Kernels = {
+  directConvolution,
   name: 'wasm-simd',
   gemm: gemmWasm,
   im2col(x: FloatArray, g: WindowGeometry, col: FloatArray) {
     // The first layer's input is a batch from outside the arena: worth copying in (it is 25 times
     // smaller than the col it becomes), so conv1 gets the fast path too.
-    const input = x instanceof Float32Array && addressOf(x) < 0 ? stage(3, x, g.N * g.C * g.H * g.W, true) : x;
-    const at = addresses(input, col);
+    const at = addresses(arenaInput(x, g.N * g.C * g.H * g.W), col);
     if (!wasm || !at) return im2col(x, g, col);
     const image = g.C * g.H * g.W;
     const rows = g.OH * g.OW * g.C * g.KH * g.KW;

@@ -4,3 +4,4 @@ export {
   reluForward, reluBackward, im2col, col2im, rowsToPlanes, planesToRows, maxPoolForward, maxPoolBackward, adamUpdate,
   addInto,
 } from './layers.as';
+export { convolutionForward, convolutionWeightGradient } from './direct.as';

@@ -1,0 +1,184 @@
+// Direct convolution for the first layer (stride 1, no padding, no input gradient needed): the
+// im2col path copies every input pixel KH*KW times, transposes the product into NCHW and back, and
+// that copying, not the arithmetic, was most of conv1's time. Here the filters slide over the image
+// itself: four neighbouring outputs at a time in one vector, one row of KW weights held in
+// registers. The TypeScript reference is conv2dDirect in ../../conv-direct.ts.
+
+// x (N,C,H,W), weights (F,C,K,K), bias (F) -> out (N,F,OH,OW) for images first..first+count.
+export function convolutionForward(
+  x: usize, weights: usize, bias: usize, first: i32, count: i32, C: i32, H: i32, W: i32, F: i32, K: i32,
+  OH: i32, OW: i32, out: usize,
+): void {
+  const P = OH * OW;
+  for (let n = first; n < first + count; n++) {
+    for (let f = 0; f < F; f++) {
+      const plane = out + (<usize>((n * F + f) * P) << 2);
+      const b = load<f32>(bias + (<usize>f << 2));
+      fill(plane, b, P);
+      for (let c = 0; c < C; c++) {
+        const image = x + (<usize>((n * C + c) * H * W) << 2);
+        for (let kh = 0; kh < K; kh++) {
+          const row = weights + (<usize>(((f * C + c) * K + kh) * K) << 2);
+          addWeightedRows(image + (<usize>(kh * W) << 2), W, row, K, plane, OH, OW);
+        }
+      }
+    }
+  }
+}
+
+function fill(target: usize, value: f32, n: i32): void {
+  const vector = f32x4.splat(value);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(target + (<usize>i << 2), vector);
+  for (; i < n; i++) store<f32>(target + (<usize>i << 2), value);
+}
+
+// out[oh][ow] += sum over kw of row[kw] * image[oh][ow+kw], for every output: one filter row.
+// Up to 7 weights live in registers; wider filters take the scalar loop.
+function addWeightedRows(image: usize, W: i32, row: usize, K: i32, out: usize, OH: i32, OW: i32): void {
+  if (K > 7) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        let sum: f32 = 0;
+        for (let kw = 0; kw < K; kw++) {
+          sum += load<f32>(row + (<usize>kw << 2)) * load<f32>(image + (<usize>(oh * W + ow + kw) << 2));
+        }
+        const at = out + (<usize>(oh * OW + ow) << 2);
+        store<f32>(at, load<f32>(at) + sum);
+      }
+    }
+    return;
+  }
+  const w0 = v128.load32_splat(row), w1 = v128.load32_splat(row, 4), w2 = v128.load32_splat(row, 8);
+  const w3 = v128.load32_splat(row, 12), w4 = v128.load32_splat(row, 16), w5 = v128.load32_splat(row, 20);
+  const w6 = v128.load32_splat(row, 24);
+  for (let oh = 0; oh < OH; oh++) {
+    const source = image + (<usize>(oh * W) << 2);
+    const target = out + (<usize>(oh * OW) << 2);
+    let ow = 0;
+    for (; ow + 4 <= OW; ow += 4) {
+      const at = source + (<usize>ow << 2);
+      let sum = f32x4.mul(w0, v128.load(at));
+      if (K > 1) sum = f32x4.add(sum, f32x4.mul(w1, v128.load(at, 4)));
+      if (K > 2) sum = f32x4.add(sum, f32x4.mul(w2, v128.load(at, 8)));
+      if (K > 3) sum = f32x4.add(sum, f32x4.mul(w3, v128.load(at, 12)));
+      if (K > 4) sum = f32x4.add(sum, f32x4.mul(w4, v128.load(at, 16)));
+      if (K > 5) sum = f32x4.add(sum, f32x4.mul(w5, v128.load(at, 20)));
+      if (K > 6) sum = f32x4.add(sum, f32x4.mul(w6, v128.load(at, 24)));
+      const into = target + (<usize>ow << 2);
+      v128.store(into, f32x4.add(v128.load(into), sum));
+    }
+    for (; ow < OW; ow++) {
+      let sum: f32 = 0;
+      for (let kw = 0; kw < K; kw++) sum += load<f32>(row + (<usize>kw << 2)) * load<f32>(source + (<usize>(ow + kw) << 2));
+      const into = target + (<usize>ow << 2);
+      store<f32>(into, load<f32>(into) + sum);
+    }
+  }
+}
+
+// dW[f][c][kh][kw] = sum over n, oh, ow of dout[n][f][oh][ow] * x[n][c][oh+kh][ow+kw], and
+// db[f] = the sum of dout's plane f, for filters first..first+count (a thread's share, so threads
+// write disjoint weights and need no reduction). A row of K weights is summed at once: K vector
+// accumulators, independent chains that share each load of dout.
+export function convolutionWeightGradient(
+  x: usize, dout: usize, N: i32, C: i32, H: i32, W: i32, first: i32, count: i32, F: i32, K: i32,
+  OH: i32, OW: i32, dW: usize, db: usize,
+): void {
+  const P = OH * OW;
+  for (let f = first; f < first + count; f++) {
+    let biasSum: f32 = 0;
+    for (let n = 0; n < N; n++) biasSum += sum(dout + (<usize>((n * F + f) * P) << 2), P);
+    store<f32>(db + (<usize>f << 2), biasSum);
+    for (let c = 0; c < C; c++) {
+      for (let kh = 0; kh < K; kh++) {
+        const row = dW + (<usize>(((f * C + c) * K + kh) * K) << 2);
+        if (K > 7) weightRowScalar(x, dout, N, C, H, W, f, F, c, kh, K, OH, OW, row);
+        else weightRow(x, dout, N, C, H, W, f, F, c, kh, K, OH, OW, row);
+      }
+    }
+  }
+}
+
+function weightRow(
+  x: usize, dout: usize, N: i32, C: i32, H: i32, W: i32, f: i32, F: i32, c: i32, kh: i32, K: i32,
+  OH: i32, OW: i32, row: usize,
+): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0);
+  // Sums of the columns past the last whole vector, when OW is not a multiple of 4.
+  let t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0, t4: f32 = 0, t5: f32 = 0, t6: f32 = 0;
+  const P = OH * OW;
+  for (let n = 0; n < N; n++) {
+    const gradient = dout + (<usize>((n * F + f) * P) << 2);
+    const image = x + (<usize>(((n * C + c) * H + kh) * W) << 2);
+    for (let oh = 0; oh < OH; oh++) {
+      const g = gradient + (<usize>(oh * OW) << 2);
+      const v = image + (<usize>(oh * W) << 2);
+      let ow = 0;
+      for (; ow + 4 <= OW; ow += 4) {
+        const d = v128.load(g + (<usize>ow << 2));
+        const at = v + (<usize>ow << 2);
+        a0 = f32x4.add(a0, f32x4.mul(d, v128.load(at)));
+        if (K > 1) a1 = f32x4.add(a1, f32x4.mul(d, v128.load(at, 4)));
+        if (K > 2) a2 = f32x4.add(a2, f32x4.mul(d, v128.load(at, 8)));
+        if (K > 3) a3 = f32x4.add(a3, f32x4.mul(d, v128.load(at, 12)));
+        if (K > 4) a4 = f32x4.add(a4, f32x4.mul(d, v128.load(at, 16)));
+        if (K > 5) a5 = f32x4.add(a5, f32x4.mul(d, v128.load(at, 20)));
+        if (K > 6) a6 = f32x4.add(a6, f32x4.mul(d, v128.load(at, 24)));
+      }
+      for (; ow < OW; ow++) {
+        const d = load<f32>(g + (<usize>ow << 2));
+        const at = v + (<usize>ow << 2);
+        t0 += d * load<f32>(at);
+        if (K > 1) t1 += d * load<f32>(at, 4);
+        if (K > 2) t2 += d * load<f32>(at, 8);
+        if (K > 3) t3 += d * load<f32>(at, 12);
+        if (K > 4) t4 += d * load<f32>(at, 16);
+        if (K > 5) t5 += d * load<f32>(at, 20);
+        if (K > 6) t6 += d * load<f32>(at, 24);
+      }
+    }
+  }
+  store<f32>(row, horizontal(a0) + t0);
+  if (K > 1) store<f32>(row, horizontal(a1) + t1, 4);
+  if (K > 2) store<f32>(row, horizontal(a2) + t2, 8);
+  if (K > 3) store<f32>(row, horizontal(a3) + t3, 12);
+  if (K > 4) store<f32>(row, horizontal(a4) + t4, 16);
+  if (K > 5) store<f32>(row, horizontal(a5) + t5, 20);
+  if (K > 6) store<f32>(row, horizontal(a6) + t6, 24);
+}
+
+function weightRowScalar(
+  x: usize, dout: usize, N: i32, C: i32, H: i32, W: i32, f: i32, F: i32, c: i32, kh: i32, K: i32,
+  OH: i32, OW: i32, row: usize,
+): void {
+  const P = OH * OW;
+  for (let kw = 0; kw < K; kw++) {
+    let total: f32 = 0;
+    for (let n = 0; n < N; n++) {
+      const gradient = dout + (<usize>((n * F + f) * P) << 2);
+      const image = x + (<usize>(((n * C + c) * H + kh) * W + kw) << 2);
+      for (let oh = 0; oh < OH; oh++) {
+        for (let ow = 0; ow < OW; ow++) {
+          total += load<f32>(gradient + (<usize>(oh * OW + ow) << 2)) * load<f32>(image + (<usize>(oh * W + ow) << 2));
+        }
+      }
+    }
+    store<f32>(row + (<usize>kw << 2), total);
+  }
+}
+
+@inline
+function horizontal(vector: v128): f32 {
+  return f32x4.extract_lane(vector, 0) + f32x4.extract_lane(vector, 1) + f32x4.extract_lane(vector, 2) + f32x4.extract_lane(vector, 3);
+}
+
+function sum(values: usize, n: i32): f32 {
+  let vector = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) vector = f32x4.add(vector, v128.load(values + (<usize>i << 2)));
+  let total = horizontal(vector);
+  for (; i < n; i++) total += load<f32>(values + (<usize>i << 2));
+  return total;
+}
