@@ -3,8 +3,11 @@
 
 import { Command, CommanderError } from 'commander';
 import { CnnError } from '../errors.js';
+import { registerActivations } from './commands/activations.js';
 import { registerEval } from './commands/eval.js';
+import { registerFilters } from './commands/filters.js';
 import { registerPredict } from './commands/predict.js';
+import { registerReport } from './commands/report.js';
 import { registerTrain } from './commands/train.js';
 
 const program = new Command();
@@ -13,12 +16,18 @@ program
   .description('A convolutional neural network for MNIST, written from scratch in TypeScript')
   .version('0.1.0')
   .addHelpText('after', '\nAdd --debug anywhere to see stack traces for errors.')
-  .showHelpAfterError('(add --help for usage)')
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(`cnn: ${text.replace(/^error: /, '')}`) });
+  // One line, like every other error: commander's message, its hint folded in.
+  .configureOutput({
+    outputError: (text, write) =>
+      write(`cnn: ${text.trim().replace(/^error: /, '').replace(/ is invalid\. /, ' is invalid: ')} (add --help for usage)\n`),
+  });
 registerTrain(program);
 registerEval(program);
 registerPredict(program);
+registerFilters(program);
+registerActivations(program);
+registerReport(program);
 for (const command of program.commands) command.exitOverride();
 
 // --debug is read here rather than declared per command, so it works before or after any subcommand.
