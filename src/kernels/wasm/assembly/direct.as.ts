@@ -34,8 +34,16 @@ function fill(target: usize, value: f32, n: i32): void {
 }
 
 // out[oh][ow] += sum over kw of row[kw] * image[oh][ow+kw], for every output: one filter row.
-// Up to 7 weights live in registers; wider filters take the scalar loop.
+// Up to 7 weights live in registers; wider filters take the scalar loop. The common widths get
+// their own inlined copy with K a constant, so the per-tap tests below fold away.
 function addWeightedRows(image: usize, W: i32, row: usize, K: i32, out: usize, OH: i32, OW: i32): void {
+  if (K == 5) addWeightedRowsOf(image, W, row, 5, out, OH, OW);
+  else if (K == 3) addWeightedRowsOf(image, W, row, 3, out, OH, OW);
+  else addWeightedRowsOf(image, W, row, K, out, OH, OW);
+}
+
+@inline
+function addWeightedRowsOf(image: usize, W: i32, row: usize, K: i32, out: usize, OH: i32, OW: i32): void {
   if (K > 7) {
     for (let oh = 0; oh < OH; oh++) {
       for (let ow = 0; ow < OW; ow++) {
@@ -94,12 +102,15 @@ export function convolutionWeightGradient(
       for (let kh = 0; kh < K; kh++) {
         const row = dW + (<usize>(((f * C + c) * K + kh) * K) << 2);
         if (K > 7) weightRowScalar(x, dout, N, C, H, W, f, F, c, kh, K, OH, OW, row);
+        else if (K == 5) weightRow(x, dout, N, C, H, W, f, F, c, kh, 5, OH, OW, row);
+        else if (K == 3) weightRow(x, dout, N, C, H, W, f, F, c, kh, 3, OH, OW, row);
         else weightRow(x, dout, N, C, H, W, f, F, c, kh, K, OH, OW, row);
       }
     }
   }
 }
 
+@inline
 function weightRow(
   x: usize, dout: usize, N: i32, C: i32, H: i32, W: i32, f: i32, F: i32, c: i32, kh: i32, K: i32,
   OH: i32, OW: i32, row: usize,
