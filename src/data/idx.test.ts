@@ -133,3 +133,21 @@ describe('parseImages and parseLabels', () => {
     );
   });
 });
+
+describe('gzip bombs', () => {
+  // 16 MB of zeros after a header that declares 4 one-byte labels, in 16 KB. Inflating it all would
+  // end at the general limit with another message; this one shows it stopped at byte 13.
+  it('stops inflating one byte past the size the header declares', () => {
+    const bomb = gzipSync(Buffer.concat([idxFile([4], [1, 2, 3, 4]), Buffer.alloc(16 << 20)]));
+    expect(bomb.length).toBeLessThan(1 << 15);
+    expect(errorOf(() => parseIdx(bomb, 'bomb.gz')).message).toBe('bomb.gz: trailing bytes: header says 12 bytes, the gzip data holds more');
+  });
+
+  it('still reads a file whose gzip header carries a long file name', () => {
+    const named = gzipSync(idxFile([3], [7, 8, 9]));
+    const name = Buffer.alloc(5000, 0x61);
+    // FLG.FNAME: a zero-terminated name follows the 10-byte header.
+    const withName = Buffer.concat([named.subarray(0, 3), Buffer.from([named[3] | 0x08]), named.subarray(4, 10), name, Buffer.from([0]), named.subarray(10)]);
+    expect([...parseIdx(withName, 'named.gz').data]).toEqual([7, 8, 9]);
+  });
+});

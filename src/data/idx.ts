@@ -1,7 +1,7 @@
 // A strict parser for IDX files, the format MNIST ships in, gzipped or not. It works on bytes only so
 // that every bad file can be tested from buffers; each error names the file and what was wrong.
 
-import { gunzipSync } from 'node:zlib';
+import { constants, gunzipSync } from 'node:zlib';
 import { CnnError } from '../errors.js';
 
 export interface IdxArray {
@@ -34,7 +34,7 @@ const TYPE_NAMES: Record<number, string> = {
 
 /** Inflates gzip data (magic 1f 8b), stopping at maxBytes so a gzip bomb cannot exhaust memory. */
 export function gunzipIfCompressed(bytes: Uint8Array, fileName: string, maxBytes = MAX_INFLATED_BYTES): Uint8Array {
-  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  if (!isGzip(bytes)) return bytes;
   try {
     const inflated = gunzipSync(bytes, { maxOutputLength: maxBytes });
     return new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.length);
@@ -48,7 +48,15 @@ export function gunzipIfCompressed(bytes: Uint8Array, fileName: string, maxBytes
 
 /** Parses an unsigned-byte IDX file; data is a view into the (inflated) bytes, not a copy. */
 export function parseIdx(bytes: Uint8Array, fileName: string): IdxArray {
-  const file = gunzipIfCompressed(bytes, fileName);
+  const declared = isGzip(bytes) ? declaredLength(bytes) : undefined;
+  let file: Uint8Array;
+  try {
+    // One byte past what the header declares is enough to know there are trailing bytes.
+    file = gunzipIfCompressed(bytes, fileName, declared === undefined ? MAX_INFLATED_BYTES : declared + 1);
+  } catch (error) {
+    if (declared === undefined || !/inflates to more than/.test((error as Error).message)) throw error;
+    throw new CnnError(`${fileName}: trailing bytes: header says ${declared} bytes, the gzip data holds more`);
+  }
   if (file.length < 4) {
     throw new CnnError(`${fileName}: truncated: ${file.length} bytes is too short for an IDX header`);
   }
@@ -94,6 +102,35 @@ export function parseIdx(bytes: Uint8Array, fileName: string): IdxArray {
     throw new CnnError(`${fileName}: trailing bytes: header says ${expected} bytes, file has ${file.length}`);
   }
   return { dims, data: new Uint8Array(file.buffer, file.byteOffset + headerLength, dataLength) };
+}
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/**
+ * The whole file's length as its IDX header declares it, read by inflating only a growing prefix of
+ * the gzip data, or undefined if the header cannot be read or describes too much (parseIdx then says
+ * why). With it, a gzip bomb under an honest-looking header is stopped at the declared size instead
+ * of costing MAX_INFLATED_BYTES of memory and seconds of time. Deflate expands a byte at most about
+ * 1032 times, so the prefix's output stays small.
+ */
+function declaredLength(bytes: Uint8Array): number | undefined {
+  for (let prefix = 256; ; prefix *= 4) {
+    let head: Buffer;
+    try {
+      head = gunzipSync(bytes.subarray(0, prefix), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 1100 * prefix });
+    } catch {
+      return undefined;
+    }
+    if (head.length >= 4 && head.length >= 4 + 4 * head[3]) {
+      let length = 1;
+      for (let axis = 0; axis < head[3]; axis++) length *= head.readUInt32BE(4 + 4 * axis);
+      const total = 4 + 4 * head[3] + length;
+      return head[3] > 0 && length > 0 && length <= MAX_DATA_BYTES && total < MAX_INFLATED_BYTES ? total : undefined;
+    }
+    if (prefix >= bytes.length) return undefined;
+  }
 }
 
 export function parseImages(bytes: Uint8Array, fileName: string): IdxImages {

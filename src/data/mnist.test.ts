@@ -75,13 +75,13 @@ describe('loadDataset on small fake files', () => {
 
   it('reports a missing directory', async () => {
     const missing = join(directory, 'nowhere');
-    expect(await loadError(missing)).toBe(`MNIST directory ${missing}: not found`);
+    expect(await loadError(missing)).toBe(`${missing}: no such directory`);
   });
 
   it('reports a directory where a file should be', async () => {
     await mkdir(join(directory, 'train-images-idx3-ubyte'));
     await writeFile(join(directory, 'train-labels-idx1-ubyte'), fakeLabels([1]));
-    expect(await loadError(directory)).toBe(`${join(directory, 'train-images-idx3-ubyte')} is a directory, expected an IDX file`);
+    expect(await loadError(directory)).toBe(`${join(directory, 'train-images-idx3-ubyte')}: is a directory, expected an IDX file`);
   });
 
   it.skipIf(process.getuid?.() === 0)('reports an unreadable file', async () => {
@@ -89,7 +89,7 @@ describe('loadDataset on small fake files', () => {
     await writeFile(path, fakeImages(1));
     await writeFile(join(directory, 'train-labels-idx1-ubyte'), fakeLabels([1]));
     await chmod(path, 0o000);
-    expect(await loadError(directory)).toBe(`cannot read ${path}: permission denied`);
+    expect(await loadError(directory)).toBe(`${path}: permission denied`);
   });
 
   it('reports an image count that differs from the label count', async () => {

@@ -1,11 +1,12 @@
 // Finds and loads the MNIST files: the one module under data/ that touches the file system. Parsing
 // lives in idx.ts; here we locate files, read them, and check they fit the model (28x28, 10 classes).
 
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { CnnError } from '../errors.js';
-import { parseImages, parseLabels } from './idx.js';
+import { readUserFile, statFailure } from '../io/files.js';
+import { parseImages, parseLabels, MAX_INFLATED_BYTES } from './idx.js';
 
 export interface Dataset {
   count: number;
@@ -36,22 +37,24 @@ export function defaultMnistDirectory(): string {
 export async function loadMnist(
   directory: string = defaultMnistDirectory(),
 ): Promise<{ directory: string; train: Dataset; test: Dataset }> {
-  const [train, test] = await Promise.all([loadDataset(directory, 'train'), loadDataset(directory, 'test')]);
+  // In turn, so that a broken directory always gets the same message (about the training split).
+  const train = await loadDataset(directory, 'train');
+  const test = await loadDataset(directory, 'test');
   return { directory, train, test };
 }
 
 export async function loadDataset(directory: string, split: Split): Promise<Dataset> {
-  const directoryStats = await stat(directory).catch((error: NodeJS.ErrnoException) => {
-    throw new CnnError(`MNIST directory ${directory}: ${reason(error)}`);
+  const directoryStats = await stat(directory).catch(async (error: NodeJS.ErrnoException) => {
+    throw new CnnError(`${directory}: ${await statFailure(directory, error, 'directory')}`);
   });
-  if (!directoryStats.isDirectory()) throw new CnnError(`MNIST directory ${directory} is not a directory`);
+  if (!directoryStats.isDirectory()) throw new CnnError(`${directory}: not a directory, expected one holding the MNIST IDX files`);
 
   const prefix = FILE_PREFIX[split];
-  const [imagesPath, labelsPath] = await Promise.all([
-    findFile(directory, `${prefix}-images-idx3-ubyte`),
-    findFile(directory, `${prefix}-labels-idx1-ubyte`),
-  ]);
-  const [imageBytes, labelBytes] = await Promise.all([read(imagesPath), read(labelsPath)]);
+  // One after the other, so that a directory with several problems always gets the same message.
+  const imagesPath = await findFile(directory, `${prefix}-images-idx3-ubyte`);
+  const labelsPath = await findFile(directory, `${prefix}-labels-idx1-ubyte`);
+  const imageBytes = await read(imagesPath);
+  const labelBytes = await read(labelsPath);
   const { count, rows, columns, pixels } = parseImages(imageBytes, imagesPath);
   const labels = parseLabels(labelBytes, labelsPath);
 
@@ -88,28 +91,13 @@ export function limitDataset(dataset: Dataset, limit: number): Dataset {
 async function findFile(directory: string, name: string): Promise<string> {
   for (const candidate of [name, `${name}.gz`]) {
     const path = join(directory, candidate);
-    const stats = await stat(path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      throw new CnnError(`cannot read ${path}: ${reason(error)}`);
-    });
-    if (stats === undefined) continue;
-    if (stats.isDirectory()) throw new CnnError(`${path} is a directory, expected an IDX file`);
-    return path;
+    // lstat, so that a broken symbolic link is found, and reported when read, rather than skipped.
+    if (await lstat(path).then(() => true, () => false)) return path;
   }
   throw new CnnError(`${directory}: no ${name} or ${name}.gz found`);
 }
 
-async function read(path: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new CnnError(`cannot read ${path}: ${reason(error as NodeJS.ErrnoException)}`);
-  }
-}
-
-function reason(error: NodeJS.ErrnoException): string {
-  if (error.code === 'ENOENT') return 'not found';
-  if (error.code === 'EACCES' || error.code === 'EPERM') return 'permission denied';
-  if (error.code === 'ENOTDIR') return 'a path component is not a directory';
-  return error.message.split('\n')[0];
+// A file, gzipped or not, may not exceed what its inflated contents may be.
+function read(path: string): Promise<Uint8Array> {
+  return readUserFile(path, { kind: 'an IDX file', maxBytes: MAX_INFLATED_BYTES });
 }

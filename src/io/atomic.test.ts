@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './atomic.js';
+import { removePendingTemporaryFiles, removeStaleTemporaryFiles, writeFileAtomic } from './atomic.js';
 
 let directory: string;
 
@@ -61,5 +62,44 @@ describe('writeFileAtomic', () => {
     await Promise.all(contents.map((text) => writeFileAtomic(target, text)));
     expect(contents).toContain(await readFile(target, 'utf8'));
     expect(await readdir(directory)).toEqual(['a.txt']);
+  });
+});
+
+describe('removeStaleTemporaryFiles', () => {
+  it('removes the temp files of dead writers and keeps everything else', async () => {
+    const target = join(directory, 'net.json');
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const names = [
+      'net.json',
+      `.net.json.${dead}.0123456789ab.tmp`,
+      `.net.json.${process.pid}.0123456789ab.tmp`,
+      `.other.json.${dead}.0123456789ab.tmp`,
+      `.net.json.${dead}.notours.tmp`,
+    ];
+    for (const name of names) await writeFile(join(directory, name), 'x');
+    await removeStaleTemporaryFiles(target);
+    expect((await readdir(directory)).sort()).toEqual(names.filter((_, index) => index !== 1).sort());
+  });
+
+  it('does nothing for a directory that does not exist', async () => {
+    await expect(removeStaleTemporaryFiles(join(directory, 'missing', 'net.json'))).resolves.toBeUndefined();
+  });
+});
+
+describe('removePendingTemporaryFiles', () => {
+  it('removes the temp file of a write in progress, and the target is never touched', async () => {
+    const target = join(directory, 'big.bin');
+    const writing = writeFileAtomic(target, new Uint8Array(64 << 20));
+    let names = await readdir(directory);
+    while (!names.some((name) => name.endsWith('.tmp'))) {
+      await new Promise((resolve) => setImmediate(resolve));
+      names = await readdir(directory);
+    }
+    removePendingTemporaryFiles();
+    expect((await readdir(directory)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    // The interrupted write then fails at its rename, or lands a whole file if it had finished.
+    const outcome = await writing.then(() => 'written', () => 'failed');
+    const after = await readdir(directory);
+    expect(after).toEqual(outcome === 'written' ? ['big.bin'] : []);
   });
 });

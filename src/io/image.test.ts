@@ -145,7 +145,7 @@ describe('loadDigitImage on bad input', () => {
     ['a directory', async () => {
       await mkdir(join(directory, 'folder.png'), { recursive: true });
       return join(directory, 'folder.png');
-    }, /: is a directory, not an image file$/],
+    }, /: is a directory, expected an image file$/],
     ['an empty file', () => writeBytes('empty.png', Buffer.alloc(0)), /: the file is empty$/],
     ['text named .png', () => writeBytes('notes.png', Buffer.from('seven\neight\n')), /: not an image \(.+\)$/],
     ['a truncated PNG', async () => {

@@ -2,8 +2,8 @@
 // (PNG, JPEG, WebP, GIF, TIFF, ...) into 8-bit RGBA, then preprocess.ts makes it MNIST-like. Every
 // failure a user can cause becomes a one-line CnnError that starts with the path.
 
-import { readFile, stat } from 'node:fs/promises';
 import { CnnError } from '../errors.js';
+import { readUserFile } from './files.js';
 import { preprocessDigit } from './preprocess.js';
 
 export interface LoadedDigit {
@@ -17,11 +17,18 @@ export interface LoadedDigit {
 // keeps it from costing more than a glance. Fifty megapixels is beyond any phone camera.
 const MAX_PIXELS = 50_000_000;
 const MAX_FILE_BYTES = 100 * 1024 * 1024;
-// Preprocessing a digit needs far less than this; sharp's shrink is fast and anti-aliased.
-const MAX_WORKING_SIDE = 1000;
+const MAX_ASPECT = 100;
+// The digit ends up 20 pixels wide: even one that fills a tenth of a photo spans 64 pixels at this
+// size. Sharp's shrink is fast and anti-aliased (and lets libjpeg decode at a fraction of the
+// size), while every pixel left costs the JavaScript preprocessing time.
+const MAX_WORKING_SIDE = 640;
 
 export async function loadDigitImage(path: string): Promise<LoadedDigit> {
-  const bytes = await readImageFile(path);
+  return decodeDigitImage(await readUserFile(path, { kind: 'an image file', maxBytes: MAX_FILE_BYTES }), path);
+}
+
+/** The bytes of an image file to a digit; `path` only names the file in errors. */
+export async function decodeDigitImage(bytes: Buffer, path: string): Promise<LoadedDigit> {
   // Imported here so that commands which never read an image do not pay for loading libvips.
   const { default: sharp } = await import('sharp');
   let metadata;
@@ -35,6 +42,11 @@ export async function loadDigitImage(path: string): Promise<LoadedDigit> {
   if (!width || !height) throw new CnnError(`${path}: the image does not say how large it is`);
   if (width * height > MAX_PIXELS) {
     throw new CnnError(`${path}: ${width}x${height} pixels is too large (the limit is ${MAX_PIXELS / 1e6} megapixels)`);
+  }
+  // Even a tightly cropped 1 is about 1:5; a sliver cannot hold a digit, and shrinking it would
+  // squash the short side below one pixel.
+  if (Math.max(width, height) > MAX_ASPECT * Math.min(width, height)) {
+    throw new CnnError(`${path}: ${width}x${height} pixels is too narrow to hold a digit (more than ${MAX_ASPECT}:1)`);
   }
   let decoded;
   try {
@@ -52,23 +64,6 @@ export async function loadDigitImage(path: string): Promise<LoadedDigit> {
   const digit = preprocessDigit({ width: info.width, height: info.height, data });
   if (digit.empty) throw new CnnError(`${path}: no digit found (nothing stands out from the background)`);
   return { pixels: digit.pixels, inverted: digit.inverted, width, height };
-}
-
-async function readImageFile(path: string): Promise<Buffer> {
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new CnnError(`${path}: is a directory, not an image file`);
-    if (!info.isFile()) throw new CnnError(`${path}: not a regular file`);
-    if (info.size === 0) throw new CnnError(`${path}: the file is empty`);
-    if (info.size > MAX_FILE_BYTES) throw new CnnError(`${path}: the file is too large (${Math.round(info.size / 2 ** 20)} MB)`);
-    return await readFile(path);
-  } catch (error) {
-    if (error instanceof CnnError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CnnError(`${path}: no such file`);
-    if (code === 'EACCES') throw new CnnError(`${path}: permission denied`);
-    throw new CnnError(`${path}: cannot read the file (${firstLine(error)})`);
-  }
 }
 
 // libvips messages run over several lines, naming internal loaders; the first says what happened.

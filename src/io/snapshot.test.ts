@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,13 @@ function parseError(text: string): string {
   throw new Error('parseSnapshot accepted a bad snapshot');
 }
 
+// The lowest bit of the first float's mantissa: still a finite number, so only the checksum can tell.
+function flipBit(data: string): string {
+  const bytes = Buffer.from(data, 'base64');
+  bytes[0] ^= 1;
+  return bytes.toString('base64');
+}
+
 function float32Bytes(values: number[]): string {
   return Buffer.from(new Float32Array(values).buffer).toString('base64');
 }
@@ -82,7 +90,9 @@ describe('serializeSnapshot / parseSnapshot', () => {
     expect(document.format).toBe('cnn-snapshot');
     expect(document.version).toBe(1);
     expect(document.tensors['conv1.W'].shape).toEqual([4, 1, 3, 3]);
-    expect(document.tensors['conv1.b']).toEqual({ shape: [4], dtype: 'float32', data: float32Bytes([0, 0, 0, 0]) });
+    expect(document.tensors['conv1.b']).toEqual({
+      shape: [4], dtype: 'float32', data: float32Bytes([0, 0, 0, 0]), sha256: createHash('sha256').update(Buffer.alloc(16)).digest('hex'),
+    });
     const bytes = Buffer.from(document.tensors['conv1.W'].data, 'base64');
     expect([0, 4, 8, 16].map((offset) => bytes.readFloatLE(offset))).toEqual([1.4e-45, -0, 3.4028234663852886e38, 1 / 3].map(Math.fround));
   });
@@ -118,12 +128,20 @@ describe('serializeSnapshot / parseSnapshot', () => {
     ['bad base64 length', () => edited((d) => (d.tensors['conv1.b'].data = float32Bytes([1, 2, 3]))), /tensor conv1.b: data holds 12 bytes, expected 16 \(4 float32 values\)/],
     ['corrupt base64', () => edited((d) => (d.tensors['conv1.b'].data = '!!!!' + float32Bytes([1, 2, 3]))), /tensor conv1.b: data is not a base64 string/],
     ['data not a string', () => edited((d) => ((d.tensors['conv1.b'] as { data: unknown }).data = [1, 2, 3, 4])), /tensor conv1.b: data is not a base64 string/],
+    ['a model far larger than its data', () => edited((d) => (d.model.layers[3].units = 65536)), /^params.json: the model needs 4915250 weights, but the file holds only \d+$/],
+    ['a flipped bit', () => edited((d) => (d.tensors['conv1.W'].data = flipBit(d.tensors['conv1.W'].data))), /^params.json: tensor conv1.W: checksum mismatch, the data is corrupt$/],
+    ['a malformed checksum', () => edited((d) => ((d.tensors['conv1.b'] as { sha256?: unknown }).sha256 = 'abc')), /^params.json: tensor conv1.b: sha256 must be 64 hex digits$/],
     ['NaN inside', () => edited((d) => (d.tensors['conv1.b'].data = float32Bytes([1, 2, NaN, 4]))), /^params.json: tensor conv1.b holds NaN at index 2$/],
     ['Infinity inside', () => edited((d) => (d.tensors['affine2.b'].data = float32Bytes([0, 0, 0, 0, 0, 0, 0, 0, 0, Infinity]))), /tensor affine2.b holds Infinity at index 9/],
     ['bad metadata number', () => edited((d) => (d.metadata = { epochs: 'ten' })), /metadata.epochs must be a finite number, got "ten"/],
     ['bad metadata history', () => edited((d) => (d.metadata = { history: [{ epoch: 1 }] })), /metadata.history\[0\].trainLoss is missing/],
   ])('rejects %s', (_case, text, pattern) => {
     expect(parseError(text())).toMatch(pattern);
+  });
+
+  it('accepts a snapshot written before checksums existed', () => {
+    const text = edited((d) => Object.values(d.tensors).forEach((entry) => delete (entry as { sha256?: string }).sha256));
+    expect(parseSnapshot(text, 'p').network.params()[0].value.data[4]).toBe(Math.fround(1 / 3));
   });
 
   it('accepts a snapshot without metadata', () => {
@@ -171,7 +189,7 @@ describe('saveSnapshot / loadSnapshot', () => {
   it.each<[string, (path: string) => Promise<unknown>, RegExp]>([
     ['missing', async () => undefined, /: no such file$/],
     ['a directory', (path) => mkdir(path), /: is a directory, expected a snapshot file$/],
-    ['empty', (path) => writeFile(path, '  \n'), /: file is empty$/],
+    ['empty', (path) => writeFile(path, '  \n'), /: the file is empty$/],
     ['truncated', (path) => writeFile(path, '{"format": "cnn-snap'), /: not valid JSON \(truncated\?\)/],
   ])('loadSnapshot names a file that is %s', async (_case, prepare, pattern) => {
     const path = join(directory, 'net.json');

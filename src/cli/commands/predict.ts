@@ -1,6 +1,7 @@
 // cnn predict: classify the user's own digit images, each prepared the way MNIST digits were.
 
 import type { Command } from 'commander';
+import { CnnError } from '../../errors.js';
 import { loadDigitImage } from '../../io/image.js';
 import { renderDigit } from '../../io/preprocess.js';
 import { loadSnapshot } from '../../io/snapshot.js';
@@ -34,11 +35,14 @@ export function registerPredict(program: Command): void {
 async function runPredict(images: string[], flags: PredictFlags): Promise<void> {
   const path = flags.params ?? defaultSnapshot();
   const { network } = await loadSnapshot(path);
-  message(`using ${displayPath(path)}`);
+  // Said before the first result, not before the first error: a bad image gets one line, nothing else.
+  let announced = false;
   const outcomes: Outcome[] = [];
   for (const file of images) {
     try {
       const digit = await loadDigitImage(file);
+      if (!announced) message(`using ${displayPath(path)}`);
+      announced = true;
       const probabilities = Array.from(network.probabilities({ shape: [1, ...network.model.input], data: digit.pixels }).data);
       const outcome = { file, digit: argmax(probabilities, 0, probabilities.length), probabilities };
       outcomes.push(outcome);
@@ -49,7 +53,9 @@ async function runPredict(images: string[], flags: PredictFlags): Promise<void> 
         else result(drawing);
       }
     } catch (error) {
-      const text = (error as Error).message;
+      // Only the user's files are reported and passed over; anything else is a bug, for main.ts to report.
+      if (!(error instanceof CnnError)) throw error;
+      const text = error.message;
       outcomes.push({ file, error: text });
       if (!flags.json) message(`cnn: ${colorErr.red(text)}`);
     }

