@@ -7,8 +7,8 @@ export { convOutSize, GeometryError } from './tensor/geometry.js';
 
 export { gemmNaive, gemmBlocked, type Gemm, type GemmArguments } from './kernels/gemm.js';
 export { im2col, col2im, type WindowGeometry } from './kernels/im2col.js';
-export { conv2dDirect } from './kernels/conv-direct.js';
-export { kernels, useKernels, typescriptKernels, type Kernels } from './kernels/backend.js';
+export { conv2dDirect, convWeightGradientDirect } from './kernels/conv-direct.js';
+export { kernels, useKernels, typescriptKernels, setThreadCount, activeThreadCount, type Kernels, type DirectConvolution } from './kernels/backend.js';
 
 export type { Layer, LayerSpec, Param, WeightInit, ConvolutionSpec, PoolingSpec, AffineSpec } from './layers/layer.js';
 export { Convolution } from './layers/convolution.js';
@@ -33,7 +33,8 @@ export { epochBatches, datasetTensor, fillBatch, type Batch } from './data/batch
 export { saveSnapshot, loadSnapshot, serializeSnapshot, parseSnapshot, type SnapshotMetadata } from './io/snapshot.js';
 export { preprocessDigit, renderDigit } from './io/preprocess.js';
 
-export { train, type TrainOptions, type EpochRecord, type BatchProgress } from './train/train.js';
+export { train, TrainingDiverged, type TrainOptions, type EpochRecord, type BatchProgress, type TrainPosition } from './train/train.js';
+export { saveCheckpoint, loadCheckpoint, checkpointPath, type Checkpoint, type TrainSettings } from './io/checkpoint.js';
 export { evaluate, type Evaluation } from './train/evaluate.js';
 
 export { CnnError, UsageError } from './errors.js';

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { checkpointPath, loadCheckpoint, type Checkpoint, type TrainSettings } from '../io/checkpoint.js';
 import { createOptimizer } from '../optim/index.js';
+import { defaultThreadCount } from '../kernels/wasm/threads.js';
 import { defaultOutput } from './locations.js';
 
 export interface TrainFlags {
@@ -23,6 +24,7 @@ export interface TrainFlags {
   resume?: string;
   json?: boolean;
   progress: boolean;
+  threads?: number;
 }
 
 export interface RunPlan {
@@ -41,6 +43,7 @@ export function planNewRun(flags: TrainFlags): RunPlan {
     learningRate: flags.lr ?? createOptimizer(flags.optimizer).learningRate,
     seed: flags.seed, trainLimit: flags.trainLimit ?? null, testLimit: flags.testLimit ?? null,
     data: flags.data === undefined ? null : resolve(flags.data), out: basename(out),
+    threads: Math.min(flags.threads ?? defaultThreadCount(), 256),
   };
   return { settings, out, checkpoint: checkpointPath(out) };
 }
@@ -64,6 +67,7 @@ export async function planResume(path: string, flags: TrainFlags, command: Comma
     ['testLimit', '--test-limit', flags.testLimit, saved.testLimit],
     ['data', '--data', flags.data && resolve(flags.data), saved.data],
     ['out', '--out', flags.out && resolve(flags.out), resolve(out)],
+    ['threads', '--threads', flags.threads, saved.threads],
   ];
   for (const [key, option, value, savedValue] of same) {
     if (given(key) && value !== savedValue) conflict(option, value, savedValue);

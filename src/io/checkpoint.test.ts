@@ -15,7 +15,7 @@ const model = simpleConvNet({ input: [1, 10, 10], filters: 4, filterSize: 3, hid
 
 const settings: TrainSettings = {
   model: 'simple', epochs: 5, batchSize: 10, optimizer: 'adam', learningRate: 0.002, seed: 3,
-  trainLimit: 100, testLimit: null, data: null, out: 'net.json',
+  trainLimit: 100, testLimit: null, data: null, out: 'net.json', threads: 2,
 };
 const position: TrainPosition = {
   epoch: 2, batch: 3, random: [1, 0xffffffff, 7, 123456789], lossSum: 12.5, correct: 7, images: 30, seconds: 1.25,

@@ -32,6 +32,8 @@ export interface TrainSettings {
   data: string | null;
   /** File name of the snapshot, in the checkpoint's own directory (so the pair can be moved). */
   out: string;
+  /** Kernel threads: part of the run, since products split across threads sum in another order. */
+  threads: number;
 }
 
 export interface Checkpoint {
@@ -115,6 +117,7 @@ function checkSettings(value: unknown, fail: (message: string) => never): TrainS
     testLimit: field('testLimit', limit, 'null or a positive integer'),
     data: field('data', (item) => item === null || (typeof item === 'string' && item !== ''), 'null or a directory'),
     out: field('out', fileName, 'a file name'),
+    threads: fields.threads === undefined ? 1 : field('threads', (item) => positive(item) && (item as number) <= 256, 'an integer from 1 to 256'),
   };
 }
 

@@ -15,6 +15,8 @@ import { removeStaleTemporaryFiles } from '../../io/atomic.js';
 import { saveCheckpoint } from '../../io/checkpoint.js';
 import { errnoReason } from '../../io/files.js';
 import { saveSnapshot, type SnapshotMetadata } from '../../io/snapshot.js';
+import { setThreadCount } from '../../kernels/backend.js';
+import { defaultThreadCount } from '../../kernels/wasm/threads.js';
 import { Network } from '../../models/network.js';
 import { presets } from '../../models/presets.js';
 import { createOptimizer, optimizerNames } from '../../optim/index.js';
@@ -22,9 +24,10 @@ import { train, TrainingDiverged, type EpochRecord, type TrainPosition } from '.
 import { gracefulStop, interruptedExitCode } from '../interrupt.js';
 import { displayPath } from '../locations.js';
 import { oneOf, positiveInteger, positiveNumber } from '../options.js';
-import { color, message, percent, result } from '../output.js';
+import { color, colorErr, message, percent, result } from '../output.js';
 import { TrainingProgress } from '../progress.js';
 import { planNewRun, planResume, type RunPlan, type TrainFlags } from '../resume.js';
+import { renderTrainingChart } from '../../viz/terminal-chart.js';
 
 export function registerTrain(program: Command): void {
   program
@@ -43,6 +46,7 @@ export function registerTrain(program: Command): void {
     .option('--resume <checkpoint>', 'continue the run saved in this .ckpt.json (its settings; --epochs may grow)')
     .option('--json', 'print a JSON summary on stdout')
     .option('--no-progress', 'no progress bars, only a line per epoch')
+    .option('--threads <n>', `kernel threads (default: every core, ${defaultThreadCount()} here); results are reproducible for a given count`, positiveInteger)
     .addHelpText('after', '\nExample:\n  cnn train --epochs 5 --out params/my-net.json\n  cnn train --resume params/my-net.ckpt.json --epochs 8')
     .action(async (flags: TrainFlags, command: Command) => runTrain(flags, command));
 }
@@ -51,6 +55,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   const plan = flags.resume === undefined ? planNewRun(flags) : await planResume(flags.resume, flags, command);
   const { settings, out, checkpoint, resumed } = plan;
   await checkWritable(out);
+  setThreadCount(settings.threads);
   await Promise.all([removeStaleTemporaryFiles(out), removeStaleTemporaryFiles(checkpoint)]);
   const mnist = await loadMnist(settings.data ?? undefined);
   const trainSet = settings.trainLimit ? limitDataset(mnist.train, settings.trainLimit) : mnist.train;
@@ -73,7 +78,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
     const last = history.at(-1);
     return {
       model: settings.model, dataset: settings.data ? 'idx' : 'mnist', epochs: history.length, seed: settings.seed,
-      batchSize: settings.batchSize, optimizer: optimizer.name, learningRate: optimizer.learningRate,
+      batchSize: settings.batchSize, optimizer: optimizer.name, learningRate: optimizer.learningRate, threads: settings.threads,
       trainImages: trainSet.count, testImages: testSet.count,
       ...(last && { trainAccuracy: last.trainAccuracy, testAccuracy: last.testAccuracy }),
       date: new Date().toISOString(), seconds: (performance.now() - started) / 1000, history: [...history],
@@ -111,6 +116,9 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
     process.exitCode = interruptedExitCode;
     return;
   }
+  if (flags.progress && process.stderr.isTTY === true && history.length > 1) {
+    message(renderTrainingChart(history, { colour: colorErr, columns: process.stderr.columns }));
+  }
   const last = history[history.length - 1];
   const seconds = (performance.now() - started) / 1000;
   if (flags.json) {
@@ -124,7 +132,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
 
 function startLine({ settings }: RunPlan, trainCount: number, testCount: number): string {
   return `training ${settings.model} on ${trainCount} images (test ${testCount}), ${settings.epochs} epochs, ` +
-    `batch ${settings.batchSize}, ${settings.optimizer} lr ${settings.learningRate}, seed ${settings.seed}`;
+    `batch ${settings.batchSize}, ${settings.optimizer} lr ${settings.learningRate}, seed ${settings.seed}, ${settings.threads} threads`;
 }
 
 function resumeLine({ settings, resumed, checkpoint }: RunPlan, trainCount: number, testCount: number): string {
