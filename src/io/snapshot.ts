@@ -118,7 +118,7 @@ export function snapshotFromDocument(fields: SnapshotDocument, where: string): {
   const needed = countParameters(validateModelSpec(fields.model, where));
   const held = Object.values(entries).reduce<number>((sum, entry) => sum + floatsIn(entry), 0);
   if (needed > held + PARAMETER_SLACK) fail(`the model needs ${needed} weights, but the file holds only ${held}`);
-  const network = buildNetwork(fields.model as ModelSpec, where, { dtype: 'float32' });
+  const network = buildNetwork(fields.model as ModelSpec, where, { dtype: 'float32', initialize: false });
   const params = network.params();
   for (const param of params) {
     if (!Object.hasOwn(entries, param.name)) fail(`tensor ${param.name} is missing`);

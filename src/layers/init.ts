@@ -10,6 +10,7 @@ export function initScale(init: WeightInit, fanIn: number): number {
   return init;
 }
 
-export function fillNormal(target: FloatArray, scale: number, random: Random): void {
+export function fillNormal(target: FloatArray, scale: number, random: Random | null): void {
+  if (random === null) return;
   for (let i = 0; i < target.length; i++) target[i] = random.normal() * scale;
 }

@@ -71,7 +71,8 @@ export interface LayerContext {
   name: string;
   inputShape: readonly number[];
   dtype: DType;
-  random: Random;
+  /** Draws the initial weights; null leaves them zero, for a network whose weights are about to be loaded. */
+  random: Random | null;
 }
 
 export function describeSpec(spec: LayerSpec): string {

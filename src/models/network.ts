@@ -18,6 +18,8 @@ export interface NetworkOptions {
   seed?: number;
   /** float32 for training; float64 for gradient checks. */
   dtype?: DType;
+  /** false leaves the weights zero, for a network whose weights are loaded next (skips the draws). */
+  initialize?: boolean;
 }
 
 export class Network {
@@ -30,7 +32,7 @@ export class Network {
     options: NetworkOptions = {},
   ) {
     this.dtype = options.dtype ?? 'float32';
-    const random = new Random(options.seed ?? 1);
+    const random = options.initialize === false ? null : new Random(options.seed ?? 1);
     const counts = new Map<string, number>();
     let shape: readonly number[] = model.input;
     if (!Array.isArray(shape) || shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
