@@ -6,6 +6,7 @@ import { datasetTensor, epochBatches } from '../src/data/batches.js';
 import { limitDataset, loadMnist } from '../src/data/mnist.js';
 import { activeThreadCount, kernels, setThreadCount } from '../src/kernels/backend.js';
 import { defaultThreadCount } from '../src/kernels/wasm/threads.js';
+import { coreScaling } from './cores.js';
 import { Network } from '../src/models/network.js';
 import { simpleConvNet } from '../src/models/presets.js';
 import { Adam } from '../src/optim/adam.js';
@@ -71,6 +72,7 @@ for (let start = 0; start < testSet.count; start += 100) {
 const inferenceImagesPerSecond = testSet.count / ((performance.now() - inferenceStarted) / 1000);
 const gflops = gemmGflops(512, 10);
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
+const machineScaling = threads > 1 ? await coreScaling() : 1;
 
 const result = {
   kernels: kernels().name,
@@ -78,6 +80,7 @@ const result = {
   trainStepMs: Number(trainStepMs.toFixed(2)),
   trainStepMsOneThread: Number((oneThreadMs ?? trainStepMs).toFixed(2)),
   threadSpeedup: Number(((oneThreadMs ?? trainStepMs) / trainStepMs).toFixed(2)),
+  machineTwoThreadScaling: Number(machineScaling.toFixed(2)),
   epochSeconds: Number(((trainStepMs * 600) / 1000).toFixed(1)),
   inferenceImagesPerSecond: Math.round(inferenceImagesPerSecond),
   gemmGflops: Number(gflops.toFixed(2)),
@@ -89,6 +92,7 @@ const rows: [string, string][] = [
   ['training step, batch 100, 1 thread (median ms)', result.trainStepMsOneThread.toFixed(2)],
   [`training step, batch 100, ${result.threads} threads (median ms)`, result.trainStepMs.toFixed(2)],
   ['speedup from threads', `${result.threadSpeedup.toFixed(2)}x`],
+  ['machine: 2 threads of pure arithmetic vs 1', `${result.machineTwoThreadScaling.toFixed(2)}x`],
   ['epoch of 600 steps (s, estimated)', result.epochSeconds.toFixed(1)],
   ['inference (images/s)', String(result.inferenceImagesPerSecond)],
   ['matrix product 512x512x512 (GFLOP/s)', result.gemmGflops.toFixed(2)],

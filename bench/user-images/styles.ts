@@ -1,5 +1,6 @@
 // Redraws one MNIST test digit the way users hand digits to `cnn predict`: a phone photo of paper, a
-// scan, a canvas drawing, light ink on a dark screen, a small digit in a big photo. Each style draws
+// scan, a canvas drawing, light ink on a dark screen, a photo of ruled notebook paper, a small digit
+// in a big photo. Each style draws
 // its own size, position, angle, stroke width, colours and file format from the Random it is given,
 // so a seed fixes every file. The digit's 28x28 grey levels become ink coverage on the new canvas.
 
@@ -86,6 +87,15 @@ export const styles: Style[] = [
     },
   },
   {
+    name: 'ruled paper',
+    draw(digit, random) {
+      const canvas = placeDigit(digit, random, uniform(random, 4, 10), [0.2, 0.6], 10, uniform(random, 0.35, 0.6));
+      addSpecks(canvas, random, random.integer(4));
+      const rgb = onPaper(canvas, random, pick(random, DARK_INKS), ruling(canvas, random));
+      return { image: sharp(rgb, { raw: { width: canvas.width, height: canvas.height, channels: 3 } }).jpeg({ quality: 60 + random.integer(31) }), extension: 'jpg' };
+    },
+  },
+  {
     name: 'small in big photo',
     draw(digit, random) {
       const canvas = placeDigit(digit, random, uniform(random, 4, 7), [0.1, 0.2], 10, uniform(random, 0.35, 0.6));
@@ -138,9 +148,32 @@ function addSpecks({ width, height, ink }: Canvas, random: Random, count: number
   }
 }
 
+// Notebook paper: faint blue rules about a digit's height apart, a few degrees off level as a
+// hand-held phone sees them, and sometimes the red margin line. Returns what the rules let through
+// of the paper's colour, per pixel and channel, for the pen to write over.
+function ruling({ width, height, scale }: Canvas, random: Random): Float32Array {
+  const gap = 20 * scale * uniform(random, 0.6, 1.2);
+  const thickness = Math.max(1, gap * uniform(random, 0.025, 0.045));
+  const [angle, phase] = [(uniform(random, -4, 4) * Math.PI) / 180, random.uniform() * gap];
+  const blue: Colour = [130 + random.integer(40), 165 + random.integer(35), 215 + random.integer(30)];
+  const red: Colour = [215 + random.integer(30), 100 + random.integer(40), 110 + random.integer(40)];
+  const margin = random.uniform() < 0.25 ? random.uniform() * width : -Infinity;
+  const cover = (distance: number): number => Math.min(1, Math.max(0, thickness / 2 + 0.5 - Math.abs(distance)));
+  const through = new Float32Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const across = y * Math.cos(angle) - x * Math.sin(angle) - phase;
+      const rule = cover(across - gap * Math.round(across / gap));
+      const marginLine = cover(x * Math.cos(angle) + y * Math.sin(angle) - margin);
+      for (let c = 0; c < 3; c++) through[(y * width + x) * 3 + c] = (1 - rule * (1 - blue[c] / 255)) * (1 - marginLine * (1 - red[c] / 255));
+    }
+  }
+  return through;
+}
+
 // Off-white paper under uneven light (a gradient from one side, sometimes a soft shadow across a
 // part), with sensor grain. Light dims ink and paper alike, as in a real photo.
-function onPaper(canvas: Canvas, random: Random, pen: Colour): Buffer {
+function onPaper(canvas: Canvas, random: Random, pen: Colour, rules?: Float32Array): Buffer {
   const { width, height } = canvas;
   const paper: Colour = [236 + random.integer(16), 230 + random.integer(16), 214 + random.integer(20)];
   const [direction, strength] = [random.uniform() * 2 * Math.PI, uniform(random, 0.1, 0.35)];
@@ -152,16 +185,21 @@ function onPaper(canvas: Canvas, random: Random, pen: Colour): Buffer {
     const dark = shadow ? depth / (1 + Math.exp(-(u * Math.cos(edgeAngle) + v * Math.sin(edgeAngle) - edge) / softness)) : 0;
     return (1 - strength * (along + 0.7) / 1.4) * (1 - dark);
   };
-  return paint(canvas, light, paper, pen, uniform(random, 2, 7), random);
+  return paint(canvas, light, paper, pen, uniform(random, 2, 7), random, rules);
 }
 
-function paint({ width, height, ink }: Canvas, light: (x: number, y: number) => number, background: Colour, pen: Colour, grain: number, random?: Random): Buffer {
+// `rules`, when given, is the share of the background's colour that shows through, per channel.
+function paint(canvas: Canvas, light: (x: number, y: number) => number, background: Colour, pen: Colour, grain: number, random?: Random, rules?: Float32Array): Buffer {
+  const { width, height, ink } = canvas;
   const rgb = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const index = y * width + x;
       const [shade, noise] = [light(x, y), random ? grain * random.normal() : 0];
-      for (let c = 0; c < 3; c++) rgb[index * 3 + c] = clamp(shade * (background[c] + (pen[c] - background[c]) * ink[index]) + noise);
+      for (let c = 0; c < 3; c++) {
+        const paper = background[c] * (rules ? rules[index * 3 + c] : 1);
+        rgb[index * 3 + c] = clamp(shade * (paper + (pen[c] - paper) * ink[index]) + noise);
+      }
     }
   }
   return rgb;
