@@ -9,7 +9,7 @@ h1 { font-size: 22px; margin: 0 0 4px; word-break: break-all; }
 h2 { font-size: 18px; margin: 0 0 12px; }
 header, section { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin-bottom: 16px; }
 .headline { font-size: 17px; margin: 4px 0 12px; }
-.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 4px 16px; margin: 0; }
+.facts { display: grid; grid-template-columns: max-content 1fr max-content 1fr; gap: 4px 16px; margin: 0; }
 .facts dt { float: left; color: var(--muted); margin-right: 6px; }
 .facts dd { margin: 0; }
 .row { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
