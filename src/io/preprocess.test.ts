@@ -63,6 +63,17 @@ function centreOfMass(pixels: Float32Array): [number, number] {
   return [x / mass, y / mass];
 }
 
+// Where `pixels` has ink more than two pixels from any of `clean`'s.
+function strayInk(pixels: Float32Array, clean: Float32Array): string[] {
+  const stray: string[] = [];
+  pixels.forEach((level, index) => {
+    const [x, y] = [index % 28, Math.floor(index / 28)];
+    const near = [-2, -1, 0, 1, 2].some((dy) => [-2, -1, 0, 1, 2].some((dx) => (clean[(y + dy) * 28 + x + dx] ?? 0) > 0));
+    if (level >= 0.1 && !near) stray.push(`(${x},${y})`);
+  });
+  return stray;
+}
+
 function largestDifference(a: Float32Array, b: Float32Array): number {
   return a.reduce((largest, level, index) => Math.max(largest, Math.abs(level - b[index])), 0);
 }
@@ -137,13 +148,69 @@ describe('preprocessDigit', () => {
     const clean = preprocessDigit(draw(400, 300, shape, darkOnLight)).pixels;
     const noisy = preprocessDigit(draw(400, 300, shape, paper));
     expect(noisy.empty).toBe(false);
-    for (let index = 0; index < 784; index++) {
-      if (noisy.pixels[index] < 0.1) continue;
-      const [x, y] = [index % 28, Math.floor(index / 28)];
-      const inkNearby = [-2, -1, 0, 1, 2].some((dy) => [-2, -1, 0, 1, 2].some((dx) => clean[(y + dy) * 28 + x + dx] > 0));
-      expect(inkNearby, `ink at (${x},${y}) far from the digit`).toBe(true);
-    }
+    expect(strayInk(noisy.pixels, clean)).toEqual([]);
     expect(meanDifference(alignedTo(noisy.pixels, clean), clean)).toBeLessThan(0.03);
+  });
+
+  // A hard shadow 35% deep: its edge must not pass for a stroke, or the crop would span it and
+  // shrink the digit. Past a corner, across the picture, and through the digit itself.
+  it.each([
+    ['cutting off a corner', [0, 200], [250, 0]],
+    ['across the picture', [120, 0], [60, 300]],
+    ['through the digit', [0, 60], [400, 260]],
+  ])('ignores the edge of a shadow %s', (_, [ax, ay], [bx, by]) => {
+    const shape = seven(150, 90, 150, 20);
+    const shadowed: Paint = (ink, x, y) => {
+      const side = ((x - ax) * (by - ay) - (y - ay) * (bx - ax)) / Math.hypot(bx - ax, by - ay);
+      const light = 1 - 0.35 / (1 + Math.exp(side / 1.5));
+      return greyInk(235 * light, 30 * light)(ink, x, y);
+    };
+    const clean = preprocessDigit(draw(400, 300, shape, darkOnLight)).pixels;
+    const digit = preprocessDigit(draw(400, 300, shape, shadowed)).pixels;
+    expect(strayInk(digit, clean)).toEqual([]);
+    expect(meanDifference(alignedTo(digit, clean), clean)).toBeLessThan(0.03);
+  });
+
+  // What the paper's surface cannot follow, being narrower than its window, is left to the pieces:
+  // a pen's soft shadow reaching in from the edge is far fainter than ink, and a dark line drawn
+  // clean across the picture is no part of a digit inside it.
+  it.each([
+    ['the soft shadow of a pen reaching in from the edge', (x: number, y: number): number => (x < 120 && Math.abs(y - 0.3 * x - 40) < 15 ? 0.35 : 0)],
+    ['a dark line right across the picture', (x: number, y: number): number => Math.max(0, 1 - Math.abs(x - 0.05 * y - 60) / 2)],
+  ])('ignores %s', (_, darkness) => {
+    const shape = seven(150, 90, 150, 20);
+    const marked: Paint = (ink, x, y) => greyInk(235 * (1 - darkness(x, y)) + 30 * darkness(x, y), 30)(ink, x, y);
+    const clean = preprocessDigit(draw(400, 300, shape, darkOnLight)).pixels;
+    const digit = preprocessDigit(draw(400, 300, shape, marked)).pixels;
+    expect(strayInk(digit, clean)).toEqual([]);
+    expect(meanDifference(alignedTo(digit, clean), clean)).toBeLessThan(0.03);
+  });
+
+  // Notebook paper, photographed a little askew: faint blue rules and a red margin line, all of
+  // them crossing the digit. A 1 drawn along the margin's direction, as dark as the pen, stays.
+  it('ignores the rules and margin of notebook paper, not a stroke along them', () => {
+    const tilt = (2 * Math.PI) / 180;
+    const rules = (x: number, y: number): Rgba => {
+      const across = y * Math.cos(tilt) - x * Math.sin(tilt);
+      const rule = Math.max(0, 1.5 - Math.abs(across - 45 * Math.round(across / 45)));
+      const margin = Math.max(0, 1.5 - Math.abs(x * Math.cos(tilt) + y * Math.sin(tilt) - 215));
+      const through = (blue: number, red: number): number => (1 - rule * (1 - blue / 255)) * (1 - margin * (1 - red / 255));
+      return [through(150, 230), through(180, 120), through(230, 130), 1];
+    };
+    const onRuledPaper: Paint = (ink, x, y) => {
+      const paper = rules(x, y).map((share, channel) => (channel < 3 ? 240 * share : 255));
+      return paper.map((level, channel) => (channel < 3 ? level + (30 - level) * ink : level)) as Rgba;
+    };
+    const shape = seven(150, 90, 150, 20);
+    const clean = preprocessDigit(draw(400, 300, shape, darkOnLight)).pixels;
+    const ruled = preprocessDigit(draw(400, 300, shape, onRuledPaper)).pixels;
+    expect(strayInk(ruled, clean)).toEqual([]);
+    // The rules leave faint dents where they cross the strokes.
+    expect(meanDifference(alignedTo(ruled, clean), clean)).toBeLessThan(0.05);
+    const one = preprocessDigit(draw(400, 300, (x, y) => Math.abs(x - 200) < 9 && y > 8 && y < 292, (ink, x, y) => onRuledPaper(ink, x + 15, y)));
+    expect(one.empty).toBe(false);
+    expect(boundingBox(one.pixels)).toEqual({ width: 2, height: 20 });
+    expect(one.pixels.filter((level) => level > 0.5).length).toBeGreaterThanOrEqual(36);
   });
 
   it('ignores a dark table beside the paper and a scanner border along the top', () => {

@@ -1,11 +1,13 @@
 // Turns a decoded picture of one digit into the network's 28x28 input the way MNIST was made: grey
 // levels, ink bright on black, cropped, scaled into a 20x20 box keeping the aspect ratio with area
 // averaging, then placed so its centre of mass sits at the middle of 28x28. Before that come the
-// clean-ups a phone photo or a canvas drawing needs (transparency, polarity, uneven paper, noise,
-// specks, thin pens), which live in ink.ts. Pure: RGBA bytes in, 784 floats out.
+// clean-ups a phone photo or a canvas drawing needs (transparency, polarity, uneven paper and
+// shadows, noise, ruled lines, specks), which live in ink.ts and the files it uses, and the fix for
+// thin pens. Pure: RGBA bytes in, 784 floats out.
 
 import { findInk } from './ink.js';
-import { dilate, scaleToLongerSide, type Raster, type RgbaImage } from './raster.js';
+import { dilate, type Raster, type RgbaImage } from './raster.js';
+import { scaleToLongerSide } from './resample.js';
 
 export type { RgbaImage } from './raster.js';
 
