@@ -7,8 +7,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { checkpointPath, loadCheckpoint, type Checkpoint, type TrainSettings } from '../io/checkpoint.js';
 import { createOptimizer } from '../optim/index.js';
-import { defaultThreadCount } from '../kernels/wasm/threads.js';
 import { defaultOutput } from './locations.js';
+import { threadsFor } from './threads.js';
 
 export interface TrainFlags {
   model: string;
@@ -43,7 +43,7 @@ export function planNewRun(flags: TrainFlags): RunPlan {
     learningRate: flags.lr ?? createOptimizer(flags.optimizer).learningRate,
     seed: flags.seed, trainLimit: flags.trainLimit ?? null, testLimit: flags.testLimit ?? null,
     data: flags.data === undefined ? null : resolve(flags.data), out: basename(out),
-    threads: Math.min(flags.threads ?? defaultThreadCount(), 256),
+    threads: threadsFor(flags.threads),
   };
   return { settings, out, checkpoint: checkpointPath(out) };
 }

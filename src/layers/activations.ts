@@ -12,9 +12,9 @@ abstract class Elementwise implements Layer {
   readonly inputShape: readonly number[];
   readonly outputShape: readonly number[];
   inputGradient = true;
-  protected shape: readonly number[] | undefined;
+  /** The last forward's output: its shape checks dout, its values give the derivative. */
   protected out: Tensor | undefined;
-  private scratch: Scratch | undefined;
+  private readonly scratch = new Scratch();
 
   constructor(context: LayerContext) {
     this.name = context.name;
@@ -31,29 +31,21 @@ abstract class Elementwise implements Layer {
   }
 
   protected begin(dout: Tensor): readonly number[] {
-    const shape = this.shape ?? noForward(this.name);
+    const shape = this.out?.shape ?? noForward(this.name);
     checkGradient(this.name, dout, shape);
     return shape;
   }
 
   // Activations have no weights to fix their precision, so their buffers follow the input's.
   protected buffer(key: string, like: Tensor): ReturnType<Scratch['get']> {
-    const dtype = dtypeOf(like.data);
-    if (this.scratch === undefined || this.scratchType !== dtype) {
-      this.scratch = new Scratch(dtype);
-      this.scratchType = dtype;
-    }
-    return this.scratch.get(key, like.data.length);
+    return this.scratch.get(key, like.data.length, dtypeOf(like.data));
   }
-
-  private scratchType: string | undefined;
 }
 
 export class Relu extends Elementwise {
   forward(x: Tensor): Tensor {
     const y = this.buffer('out', x);
     kernels().reluForward(x.data, y, y.length);
-    this.shape = x.shape;
     this.out = { shape: x.shape, data: y };
     return this.out;
   }
@@ -76,7 +68,6 @@ export class Sigmoid extends Elementwise {
     const input = x.data;
     const y = this.buffer('out', x);
     for (let i = 0; i < input.length; i++) y[i] = 1 / (1 + Math.exp(-input[i]));
-    this.shape = x.shape;
     this.out = { shape: x.shape, data: y };
     return this.out;
   }

@@ -4,7 +4,7 @@
 
 import { convOutSize } from '../tensor/geometry.js';
 import { kernels } from '../kernels/backend.js';
-import { dtypeOf, type DType, type Tensor } from '../tensor/tensor.js';
+import { dtypeOf, type Tensor } from '../tensor/tensor.js';
 import { checkGradient, checkInput, noForward } from './check.js';
 import type { Layer, LayerContext, Param, PoolingSpec } from './layer.js';
 import { Scratch } from './scratch.js';
@@ -16,8 +16,7 @@ export class Pooling implements Layer {
   inputGradient = true;
   private argmax: Int32Array = new Int32Array(0);
   private batch = -1;
-  private scratch: Scratch | undefined;
-  private scratchType: DType | undefined;
+  private readonly scratch = new Scratch();
 
   constructor(
     private readonly config: PoolingSpec,
@@ -47,9 +46,9 @@ export class Pooling implements Layer {
     const [C, H, W] = this.inputShape;
     const [, OH, OW] = this.outputShape;
     const { size, stride = size, pad = 0 } = this.config;
-    const scratch = this.scratchFor(x);
-    const out = scratch.get('out', N * C * OH * OW);
-    this.argmax = scratch.getIndices('argmax', out.length);
+    // Pooling has no weights to fix its precision, so its buffers follow the input's.
+    const out = this.scratch.get('out', N * C * OH * OW, dtypeOf(x.data));
+    this.argmax = this.scratch.getIndices('argmax', out.length);
     kernels().maxPoolForward(x.data, { planes: N * C, H, W, size, stride, pad, OH, OW }, out, this.argmax);
     this.batch = N;
     return { shape: [N, C, OH, OW], data: out };
@@ -61,19 +60,9 @@ export class Pooling implements Layer {
     checkGradient(this.name, dout, [N, ...this.outputShape]);
     if (!this.inputGradient) return undefined;
     const inputs = N * this.inputShape[0] * this.inputShape[1] * this.inputShape[2];
-    const dx = this.scratchFor(dout).get('dx', inputs);
+    const dx = this.scratch.get('dx', inputs, dtypeOf(dout.data));
     kernels().maxPoolBackward(dout.data, this.argmax, dout.data.length, dx, inputs);
     return { shape: [N, ...this.inputShape], data: dx };
-  }
-
-  // Pooling has no weights to fix its precision, so its buffers follow the input's.
-  private scratchFor(x: Tensor): Scratch {
-    const dtype = dtypeOf(x.data);
-    if (this.scratch === undefined || this.scratchType !== dtype) {
-      this.scratch = new Scratch(dtype);
-      this.scratchType = dtype;
-    }
-    return this.scratch;
   }
 
   params(): Param[] {

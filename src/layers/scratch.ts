@@ -3,19 +3,20 @@
 // megabytes every step. A tensor a layer returns is therefore valid until that layer's next call.
 
 import { kernels } from '../kernels/backend.js';
-import type { DType, FloatArray } from '../tensor/tensor.js';
+import { dtypeOf, type DType, type FloatArray } from '../tensor/tensor.js';
 
 export class Scratch {
   private readonly buffers = new Map<string, FloatArray>();
   private readonly indices = new Map<string, Int32Array>();
 
-  constructor(private readonly dtype: DType) {}
+  /** dtype is the default precision: a layer with weights has theirs; one without follows its input. */
+  constructor(private readonly dtype: DType = 'float32') {}
 
-  /** A buffer of exactly `size` values, contents undefined. */
-  get(key: string, size: number): FloatArray {
+  /** A buffer of exactly `size` values of `dtype`, contents undefined. */
+  get(key: string, size: number, dtype: DType = this.dtype): FloatArray {
     let buffer = this.buffers.get(key);
-    if (buffer === undefined || buffer.length !== size) {
-      buffer = kernels().allocate(size, this.dtype);
+    if (buffer === undefined || buffer.length !== size || dtypeOf(buffer) !== dtype) {
+      buffer = kernels().allocate(size, dtype);
       this.buffers.set(key, buffer);
     }
     return buffer;

@@ -37,11 +37,7 @@ export class SoftmaxWithLoss {
     if (y === undefined || labels === undefined) return 0;
     const [N, K] = y.shape;
     let correct = 0;
-    for (let n = 0; n < N; n++) {
-      let best = 0;
-      for (let k = 1; k < K; k++) if (y.data[n * K + k] > y.data[n * K + best]) best = k;
-      if (best === labels[n]) correct++;
-    }
+    for (let n = 0; n < N; n++) if (argmax(y.data, n * K, K) === labels[n]) correct++;
     return correct;
   }
 
@@ -77,4 +73,11 @@ export function softmax(x: Tensor): Tensor {
   const y = allocate(N * K, dtypeOf(x.data));
   for (let n = 0; n < N; n++) softmaxRow(x.data, n * K, K, y);
   return { shape: [N, K], data: y };
+}
+
+/** Index of the largest of values[offset..offset+length), the first one on ties. */
+export function argmax(values: ArrayLike<number>, offset: number, length: number): number {
+  let best = 0;
+  for (let k = 1; k < length; k++) if (values[offset + k] > values[offset + best]) best = k;
+  return best;
 }

@@ -3,9 +3,11 @@
 
 import { createLayer, layerName } from '../layers/create.js';
 import type { Layer, LayerSpec, Param } from '../layers/layer.js';
-import { SoftmaxWithLoss, softmax, type Labels } from '../layers/softmax-with-loss.js';
+import { SoftmaxWithLoss, argmax, softmax, type Labels } from '../layers/softmax-with-loss.js';
 import { Random } from '../tensor/random.js';
 import { allocate, dtypeOf, formatShape, sizeOf, type DType, type Tensor } from '../tensor/tensor.js';
+
+export { argmax };
 
 export interface ModelSpec {
   /** Shape of one input sample, e.g. [1,28,28]. */
@@ -137,10 +139,4 @@ export class Network {
     }
     return gradients;
   }
-}
-
-export function argmax(values: ArrayLike<number>, offset: number, length: number): number {
-  let best = 0;
-  for (let k = 1; k < length; k++) if (values[offset + k] > values[offset + best]) best = k;
-  return best;
 }

@@ -15,8 +15,7 @@ import { removeStaleTemporaryFiles } from '../../io/atomic.js';
 import { saveCheckpoint } from '../../io/checkpoint.js';
 import { errnoReason } from '../../io/files.js';
 import { saveSnapshot, type SnapshotMetadata } from '../../io/snapshot.js';
-import { setThreadCount } from '../../kernels/backend.js';
-import { defaultThreadCount } from '../../kernels/wasm/threads.js';
+import { renderTrainingChart } from '../../viz/terminal-chart.js';
 import { Network } from '../../models/network.js';
 import { presets } from '../../models/presets.js';
 import { createOptimizer, optimizerNames } from '../../optim/index.js';
@@ -26,11 +25,11 @@ import { displayPath } from '../locations.js';
 import { oneOf, positiveInteger, positiveNumber } from '../options.js';
 import { color, colorErr, message, percent, result } from '../output.js';
 import { TrainingProgress } from '../progress.js';
+import { addThreadsOption, applyThreads } from '../threads.js';
 import { planNewRun, planResume, type RunPlan, type TrainFlags } from '../resume.js';
-import { renderTrainingChart } from '../../viz/terminal-chart.js';
 
 export function registerTrain(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description('train a network on MNIST and save its parameters as JSON')
     .option('--model <name>', `network preset (${Object.keys(presets).join(', ')})`, oneOf(Object.keys(presets)), 'simple')
@@ -46,16 +45,15 @@ export function registerTrain(program: Command): void {
     .option('--resume <checkpoint>', 'continue the run saved in this .ckpt.json (its settings; --epochs may grow)')
     .option('--json', 'print a JSON summary on stdout')
     .option('--no-progress', 'no progress bars, only a line per epoch')
-    .option('--threads <n>', `kernel threads (default: every core, ${defaultThreadCount()} here); results are reproducible for a given count`, positiveInteger)
-    .addHelpText('after', '\nExample:\n  cnn train --epochs 5 --out params/my-net.json\n  cnn train --resume params/my-net.ckpt.json --epochs 8')
-    .action(async (flags: TrainFlags, command: Command) => runTrain(flags, command));
+    .addHelpText('after', '\nExample:\n  cnn train --epochs 5 --out params/my-net.json\n  cnn train --resume params/my-net.ckpt.json --epochs 8');
+  addThreadsOption(command).action(async (flags: TrainFlags, self: Command) => runTrain(flags, self));
 }
 
 async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   const plan = flags.resume === undefined ? planNewRun(flags) : await planResume(flags.resume, flags, command);
   const { settings, out, checkpoint, resumed } = plan;
   await checkWritable(out);
-  setThreadCount(settings.threads);
+  applyThreads(settings.threads);
   await Promise.all([removeStaleTemporaryFiles(out), removeStaleTemporaryFiles(checkpoint)]);
   const mnist = await loadMnist(settings.data ?? undefined);
   const trainSet = settings.trainLimit ? limitDataset(mnist.train, settings.trainLimit) : mnist.train;

@@ -103,15 +103,18 @@ function parallelGemm(transA: boolean, transB: boolean, M: number, N: number, K:
     name: 'gemm', args: [+transA, +transB, m, n, k, aAt, lda, bAt, ldb, cAt, N, +add, workspaces[thread]],
   });
   const jobs: Job[] = [];
-  if (K >= 8 * Math.max(M, N) && shares(K, threads, 4).every((_, thread) => thread === 0 || partial(thread, M * N) >= 0)) {
-    shares(K, threads, 4).forEach(([k0, k1], thread) => {
+  const deep = K >= 8 * Math.max(M, N);
+  const depth = deep ? shares(K, threads, 4) : [];
+  // Each thread past the first needs an arena buffer for its partial sum; without one, split rows.
+  const targets = depth.map((_, thread) => (thread === 0 ? c : partial(thread, M * N)));
+  if (deep && targets.every((target) => target >= 0)) {
+    depth.forEach(([k0, k1], thread) => {
       const aAt = a + 4 * (transA ? k0 * lda : k0);
       const bAt = b + 4 * (transB ? k0 : k0 * ldb);
-      const target = thread === 0 ? c : partial(thread, M * N);
-      jobs.push(job(M, N, k1 - k0, aAt, bAt, target, thread === 0 && accumulate, thread));
+      jobs.push(job(M, N, k1 - k0, aAt, bAt, targets[thread], thread === 0 && accumulate, thread));
     });
     runParallel(jobs);
-    for (let thread = 1; thread < jobs.length; thread++) kernels.addInto(c, partials[thread].byteOffset, M * N);
+    for (let thread = 1; thread < jobs.length; thread++) kernels.addInto(c, targets[thread], M * N);
     return;
   }
   if (M >= N) {
