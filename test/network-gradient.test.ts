@@ -30,6 +30,46 @@ describe('SimpleConvNet gradient check (float64)', () => {
     });
   }
 
+  it('a net of every layer kind: pad and stride, batchnorm, tanh, average pool, LRN, max pool, dropout, sigmoid', () => {
+    const network = new Network({
+      input: [2, 10, 10],
+      layers: [
+        { type: 'convolution', filters: 4, size: 3, pad: 1, weightInit: 'he' },
+        { type: 'batchnorm' },
+        { type: 'tanh' },
+        { type: 'pooling', size: 2, mode: 'average' },
+        { type: 'lrn', size: 3, k: 1, alpha: 0.5 },
+        { type: 'convolution', filters: 3, size: 3, stride: 2, pad: 1, weightInit: 'xavier' },
+        { type: 'relu' },
+        { type: 'pooling', size: 2, stride: 1 },
+        { type: 'affine', units: 6, weightInit: 0.5 },
+        { type: 'batchnorm' },
+        { type: 'sigmoid' },
+        { type: 'dropout', rate: 0.4 },
+        { type: 'affine', units: 4, weightInit: 0.5 },
+      ],
+    }, { seed: 6, dtype: 'float64' });
+    const random = new Random(8);
+    const x = { shape: [4, 2, 10, 10], data: randomArray(4 * 2 * 10 * 10, random) };
+    const labels = [0, 3, 2, 1];
+    // The same noise before both, so dropout keeps one mask through every evaluation.
+    network.reseedNoise(1, 1, 0);
+    const numerical = network.numericalGradient(x, labels, 1e-6);
+    network.reseedNoise(1, 1, 0);
+    network.gradient(x, labels);
+    expect(network.params().length).toBe(12);
+    for (const param of network.params()) {
+      if (param.name === 'conv1.b' || param.name === 'affine1.b') {
+        // Batch normalization subtracts each channel's mean, so a bias before it has no effect at all:
+        // both gradients are zero up to rounding, and their relative error says nothing.
+        expect(Math.max(...Array.from(param.grad.data, Math.abs), ...Array.from(numerical.get(param.name)!.data, Math.abs))).toBeLessThan(1e-8);
+        continue;
+      }
+      const error = relativeError(param.grad.data, numerical.get(param.name)!.data);
+      expect(error, `${param.name} relative error`).toBeLessThan(1e-6);
+    }
+  });
+
   it('has the parameter names and shapes of the book', () => {
     const network = new Network(simpleConvNet(), { dtype: 'float32' });
     expect(network.params().map((p) => `${p.name}:${p.value.shape.join('x')}`)).toEqual([

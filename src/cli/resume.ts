@@ -25,6 +25,8 @@ export interface TrainFlags {
   json?: boolean;
   progress: boolean;
   threads?: number;
+  augment?: boolean;
+  validation?: number;
 }
 
 export interface RunPlan {
@@ -44,6 +46,8 @@ export function planNewRun(flags: TrainFlags): RunPlan {
     seed: flags.seed, trainLimit: flags.trainLimit ?? null, testLimit: flags.testLimit ?? null,
     data: flags.data === undefined ? null : resolve(flags.data), out: basename(out),
     threads: threadsFor(flags.threads),
+    augment: flags.augment === true,
+    validation: flags.validation ?? null,
   };
   return { settings, out, checkpoint: checkpointPath(out) };
 }
@@ -68,6 +72,8 @@ export async function planResume(path: string, flags: TrainFlags, command: Comma
     ['data', '--data', flags.data && resolve(flags.data), saved.data],
     ['out', '--out', flags.out && resolve(flags.out), resolve(out)],
     ['threads', '--threads', flags.threads, saved.threads],
+    ['augment', '--augment', flags.augment === true, saved.augment],
+    ['validation', '--validation', flags.validation, saved.validation],
   ];
   for (const [key, option, value, savedValue] of same) {
     if (given(key) && value !== savedValue) conflict(option, value, savedValue);

@@ -72,6 +72,26 @@ export async function loadDataset(directory: string, split: Split): Promise<Data
 }
 
 /** The first `limit` samples (all of them if there are fewer), as views into the same bytes. */
+/**
+ * Holds the last `count` images out as a validation set, for choosing among epochs or settings without
+ * looking at the test set. The split is fixed (not shuffled), so every run holds out the same images.
+ */
+export function splitValidation(dataset: Dataset, count: number): { train: Dataset; validation: Dataset } {
+  if (!Number.isInteger(count) || count < 1 || count >= dataset.count) {
+    throw new RangeError(`splitValidation: cannot hold out ${count} of ${dataset.count} images and still train on some`);
+  }
+  const { rows, columns } = dataset;
+  const kept = dataset.count - count;
+  const part = (start: number, end: number): Dataset => ({
+    count: end - start,
+    rows,
+    columns,
+    images: dataset.images.subarray(start * rows * columns, end * rows * columns),
+    labels: dataset.labels.subarray(start, end),
+  });
+  return { train: part(0, kept), validation: part(kept, dataset.count) };
+}
+
 export function limitDataset(dataset: Dataset, limit: number): Dataset {
   if (!Number.isInteger(limit) || limit < 1) {
     throw new RangeError(`limitDataset: limit must be a positive integer, got ${limit}`);

@@ -19,6 +19,7 @@ import {
 
 /** How the run was started: with these, `--resume` needs no other flags. */
 export interface TrainSettings {
+  /** A preset name, or the path of the model file the run was started from (the network itself is saved). */
   model: string;
   /** The epoch the run stops after. */
   epochs: number;
@@ -34,6 +35,10 @@ export interface TrainSettings {
   out: string;
   /** Kernel threads: part of the run, since products split across threads sum in another order. */
   threads: number;
+  /** Whether training batches are shifted and rotated (--augment). */
+  augment: boolean;
+  /** Training images held out for validation (--validation), or null. */
+  validation: number | null;
 }
 
 export interface Checkpoint {
@@ -107,7 +112,7 @@ function checkSettings(value: unknown, fail: (message: string) => never): TrainS
   // The snapshot name must be a bare file name, or a doctored checkpoint could write anywhere.
   const fileName = (item: unknown) => typeof item === 'string' && item !== '' && basename(item) === item && !['.', '..'].includes(item);
   return {
-    model: field('model', (item) => typeof item === 'string' && Object.hasOwn(presets, item), `one of ${Object.keys(presets).join(', ')}`),
+    model: field('model', (item) => typeof item === 'string' && item !== '', `a preset (${Object.keys(presets).join(', ')}) or a model file`),
     epochs: field('epochs', positive, 'a positive integer'),
     batchSize: field('batchSize', positive, 'a positive integer'),
     optimizer: field('optimizer', (item) => optimizerNames.includes(item as never), `one of ${optimizerNames.join(', ')}`),
@@ -118,6 +123,9 @@ function checkSettings(value: unknown, fail: (message: string) => never): TrainS
     data: field('data', (item) => item === null || (typeof item === 'string' && item !== ''), 'null or a directory'),
     out: field('out', fileName, 'a file name'),
     threads: fields.threads === undefined ? 1 : field('threads', (item) => positive(item) && (item as number) <= 256, 'an integer from 1 to 256'),
+    // Checkpoints written before these options existed trained without them.
+    augment: fields.augment === undefined ? false : field('augment', (item) => typeof item === 'boolean', 'true or false'),
+    validation: fields.validation === undefined ? null : field('validation', limit, 'null or a positive integer'),
   };
 }
 

@@ -66,7 +66,7 @@ export function snapshotDocument(network: Network, metadata: SnapshotMetadata, s
   }
   checkMetadata(metadata, 'refusing to save');
   const tensors: Record<string, TensorEntry> = {};
-  for (const param of network.params()) {
+  for (const param of network.tensors()) {
     const bad = firstNonFinite(param.value.data);
     if (bad !== undefined) {
       throw new CnnError(`refusing to save: ${param.name} holds ${bad.value} at index ${bad.index}`);
@@ -119,7 +119,7 @@ export function snapshotFromDocument(fields: SnapshotDocument, where: string): {
   const held = Object.values(entries).reduce<number>((sum, entry) => sum + floatsIn(entry), 0);
   if (needed > held + PARAMETER_SLACK) fail(`the model needs ${needed} weights, but the file holds only ${held}`);
   const network = buildNetwork(fields.model as ModelSpec, where, { dtype: 'float32', initialize: false });
-  const params = network.params();
+  const params = network.tensors();
   for (const param of params) {
     if (!Object.hasOwn(entries, param.name)) fail(`tensor ${param.name} is missing`);
     loadTensor(entries[param.name], param.name, param.value.shape, param.value.data, fail);
@@ -200,6 +200,7 @@ function checkMetadata(metadata: unknown, where: string): void {
       if (value === undefined) fail(`.history[${index}].${key} is missing`);
       checkNumber(value, `.history[${index}].${key}`, fail);
     }
+    checkNumber((record as Record<string, unknown>).validationAccuracy, `.history[${index}].validationAccuracy`, fail);
   });
 }
 

@@ -1,10 +1,11 @@
-// Elementwise activations. Both remember their output: ReLU's is positive exactly where the gradient
-// passes, Sigmoid's derivative is y(1-y). Neither touches dout (the book's ReLU.backward mutates it).
+// Elementwise activations. Each remembers its output: ReLU's is positive exactly where the gradient
+// passes, Sigmoid's derivative is y(1-y), Tanh's 1-y². None touches dout (the book's ReLU.backward
+// mutates it).
 
 import { kernels } from '../kernels/backend.js';
 import { dtypeOf, type Tensor } from '../tensor/tensor.js';
 import { checkGradient, noForward } from './check.js';
-import type { Layer, LayerContext, Param, ReluSpec, SigmoidSpec } from './layer.js';
+import type { Layer, LayerContext, Param, ReluSpec, SigmoidSpec, TanhSpec } from './layer.js';
 import { Scratch } from './scratch.js';
 
 abstract class Elementwise implements Layer {
@@ -24,7 +25,7 @@ abstract class Elementwise implements Layer {
 
   abstract forward(x: Tensor, train: boolean): Tensor;
   abstract backward(dout: Tensor): Tensor | undefined;
-  abstract spec(): ReluSpec | SigmoidSpec;
+  abstract spec(): ReluSpec | SigmoidSpec | TanhSpec;
 
   params(): Param[] {
     return [];
@@ -83,5 +84,28 @@ export class Sigmoid extends Elementwise {
 
   spec(): SigmoidSpec {
     return { type: 'sigmoid' };
+  }
+}
+
+export class Tanh extends Elementwise {
+  forward(x: Tensor): Tensor {
+    const input = x.data;
+    const y = this.buffer('out', x);
+    for (let i = 0; i < input.length; i++) y[i] = Math.tanh(input[i]);
+    this.out = { shape: x.shape, data: y };
+    return this.out;
+  }
+
+  backward(dout: Tensor): Tensor | undefined {
+    const shape = this.begin(dout);
+    if (!this.inputGradient) return undefined;
+    const y = (this.out as Tensor).data;
+    const dx = this.buffer('dx', dout);
+    for (let i = 0; i < dx.length; i++) dx[i] = dout.data[i] * (1 - y[i] * y[i]);
+    return { shape, data: dx };
+  }
+
+  spec(): TanhSpec {
+    return { type: 'tanh' };
   }
 }

@@ -57,6 +57,31 @@ describe('backward agrees with the numerical gradient (float64)', () => {
   it('affine on a flat input', () => expectGradientsMatch(build({ type: 'affine', units: 5, weightInit: 0.5 }, [7]), 4));
   it('relu', () => expectGradientsMatch(build({ type: 'relu' }, [3, 4]), 2));
   it('sigmoid', () => expectGradientsMatch(build({ type: 'sigmoid' }, [6]), 3));
+  it('tanh', () => expectGradientsMatch(build({ type: 'tanh' }, [2, 3, 3]), 2));
+  const averagePools: [number[], number, number, number][] = [
+    [[2, 4, 4], 2, 2, 0],
+    [[1, 5, 5], 3, 1, 0],
+    [[2, 7, 7], 3, 2, 1],
+    [[1, 6, 6], 2, 1, 1],
+  ];
+  for (const [input, size, stride, pad] of averagePools) {
+    it(`average pooling x=[${input}] size=${size} s=${stride} p=${pad}`, () => {
+      expectGradientsMatch(build({ type: 'pooling', size, stride, pad, mode: 'average' }, input), 3);
+    });
+  }
+  it('dropout, with the same mask in every evaluation', () => {
+    const noise = new Random(4);
+    const start = noise.state();
+    const dropout = createLayer({ type: 'dropout', rate: 0.3 }, { name: 'dropout', inputShape: [4, 5], dtype: 'float64', random: null, noise });
+    // The checker calls forward many times; rewinding the noise first gives each call the same mask.
+    const rewound: Layer = Object.assign(Object.create(dropout) as Layer, {
+      forward: (x: Parameters<Layer['forward']>[0], train: boolean) => {
+        noise.setState(start);
+        return dropout.forward(x, train);
+      },
+    });
+    expectGradientsMatch(rewound, 3);
+  });
 });
 
 describe('layers', () => {
@@ -102,6 +127,43 @@ describe('layers', () => {
     const y = new Sigmoid(context).forward(x).data;
     expect(y[2]).toBe(0.5);
     expect(y[3]).toBeCloseTo(1 / (1 + Math.exp(-3)), 15);
+  });
+
+  it('average pooling takes the window mean, padding counted as zeros, and spreads the gradient evenly', () => {
+    const layer = build({ type: 'pooling', size: 2, stride: 2, pad: 1, mode: 'average' }, [1, 2, 2]);
+    const out = layer.forward({ shape: [1, 1, 2, 2], data: new Float64Array([4, 8, 12, 16]) }, false);
+    expect(Array.from(out.data)).toEqual([1, 2, 3, 4]);
+    const dx = layer.backward({ shape: [1, 1, 2, 2], data: new Float64Array([4, 8, 12, 16]) });
+    expect(Array.from(dx!.data)).toEqual([1, 2, 3, 4]);
+    const plain = build({ type: 'pooling', size: 2, mode: 'average' }, [1, 2, 4]);
+    expect(Array.from(plain.forward({ shape: [1, 1, 2, 4], data: new Float64Array([1, 5, 2, 0, 3, 4, 7, 6]) }, false).data)).toEqual([3.25, 3.75]);
+  });
+
+  it('tanh computes the textbook values', () => {
+    const y = build({ type: 'tanh' }, [3]).forward({ shape: [1, 3], data: new Float64Array([-1, 0, 2]) }, false).data;
+    expect(Array.from(y)).toEqual([Math.tanh(-1), 0, Math.tanh(2)]);
+  });
+
+  it('dropout zeroes about rate of the values in training, scales the rest, and is the identity in evaluation', () => {
+    const layer = createLayer({ type: 'dropout', rate: 0.25 }, { name: 'dropout', inputShape: [10000], dtype: 'float32', random: null, noise: new Random(3) });
+    const x = { shape: [1, 10000], data: new Float32Array(10000).fill(3) };
+    const trained = Array.from(layer.forward(x, true).data);
+    const dropped = trained.filter((value) => value === 0).length;
+    expect(dropped).toBeGreaterThan(2300);
+    expect(dropped).toBeLessThan(2700);
+    expect(trained.every((value) => value === 0 || value === 4)).toBe(true);
+    const dx = layer.backward({ shape: [1, 10000], data: new Float32Array(10000).fill(1) })!.data;
+    expect(Array.from(dx).every((g, i) => (trained[i] === 0 ? g === 0 : Math.abs(g - 4 / 3) < 1e-6))).toBe(true);
+    expect(Array.from(layer.forward(x, false).data).every((value) => value === 3)).toBe(true);
+  });
+
+  it('dropout masks repeat exactly from the same noise state and differ from another', () => {
+    const masks = (seed: number) => {
+      const layer = createLayer({ type: 'dropout' }, { name: 'dropout', inputShape: [64], dtype: 'float32', random: null, noise: new Random(seed) });
+      return Array.from(layer.forward({ shape: [1, 64], data: new Float32Array(64).fill(1) }, true).data);
+    };
+    expect(masks(5)).toEqual(masks(5));
+    expect(masks(5)).not.toEqual(masks(6));
   });
 
   it('a geometry that does not divide names the layer and the numbers', () => {

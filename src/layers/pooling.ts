@@ -1,10 +1,12 @@
-// Max pooling, done directly rather than through im2col (the NumPy book version spends half its step
-// there): the loops are kernels().maxPoolForward/Backward. Forward remembers where each maximum came
-// from; backward routes the gradient back to it. Padding cells never win, as in PyTorch.
+// Pooling, done directly rather than through im2col (the NumPy book version spends half its step
+// there). Max pooling's loops are kernels().maxPoolForward/Backward: forward remembers where each
+// maximum came from, backward routes the gradient back to it, and padding cells never win, as in
+// PyTorch. Average pooling is LeNet's subsampling: each output is the window's mean, padding counted
+// as zeros (PyTorch's count_include_pad), so backward spreads dout/size² over the window.
 
 import { convOutSize } from '../tensor/geometry.js';
 import { kernels } from '../kernels/backend.js';
-import { dtypeOf, type Tensor } from '../tensor/tensor.js';
+import { dtypeOf, type FloatArray, type Tensor } from '../tensor/tensor.js';
 import { checkGradient, checkInput, noForward } from './check.js';
 import type { Layer, LayerContext, Param, PoolingSpec } from './layer.js';
 import { Scratch } from './scratch.js';
@@ -48,8 +50,13 @@ export class Pooling implements Layer {
     const { size, stride = size, pad = 0 } = this.config;
     // Pooling has no weights to fix its precision, so its buffers follow the input's.
     const out = this.scratch.get('out', N * C * OH * OW, dtypeOf(x.data));
-    this.argmax = this.scratch.getIndices('argmax', out.length);
-    kernels().maxPoolForward(x.data, { planes: N * C, H, W, size, stride, pad, OH, OW }, out, this.argmax);
+    const geometry = { planes: N * C, H, W, size, stride, pad, OH, OW };
+    if (this.config.mode === 'average') {
+      averagePoolForward(x.data, geometry, out);
+    } else {
+      this.argmax = this.scratch.getIndices('argmax', out.length);
+      kernels().maxPoolForward(x.data, geometry, out, this.argmax);
+    }
     this.batch = N;
     return { shape: [N, C, OH, OW], data: out };
   }
@@ -61,7 +68,14 @@ export class Pooling implements Layer {
     if (!this.inputGradient) return undefined;
     const inputs = N * this.inputShape[0] * this.inputShape[1] * this.inputShape[2];
     const dx = this.scratch.get('dx', inputs, dtypeOf(dout.data));
-    kernels().maxPoolBackward(dout.data, this.argmax, dout.data.length, dx, inputs);
+    if (this.config.mode === 'average') {
+      const [C, H, W] = this.inputShape;
+      const [, OH, OW] = this.outputShape;
+      const { size, stride = size, pad = 0 } = this.config;
+      averagePoolBackward(dout.data, { planes: N * C, H, W, size, stride, pad, OH, OW }, dx);
+    } else {
+      kernels().maxPoolBackward(dout.data, this.argmax, dout.data.length, dx, inputs);
+    }
     return { shape: [N, ...this.inputShape], data: dx };
   }
 
@@ -71,5 +85,52 @@ export class Pooling implements Layer {
 
   spec(): PoolingSpec {
     return { ...this.config };
+  }
+}
+
+interface PoolGeometry {
+  planes: number;
+  H: number;
+  W: number;
+  size: number;
+  stride: number;
+  pad: number;
+  OH: number;
+  OW: number;
+}
+
+function averagePoolForward(x: FloatArray, g: PoolGeometry, out: FloatArray): void {
+  const scale = 1 / (g.size * g.size);
+  for (let plane = 0; plane < g.planes; plane++) {
+    const input = plane * g.H * g.W;
+    for (let oh = 0; oh < g.OH; oh++) {
+      const top = oh * g.stride - g.pad;
+      for (let ow = 0; ow < g.OW; ow++) {
+        const left = ow * g.stride - g.pad;
+        let sum = 0;
+        for (let h = Math.max(top, 0); h < Math.min(top + g.size, g.H); h++) {
+          for (let w = Math.max(left, 0); w < Math.min(left + g.size, g.W); w++) sum += x[input + h * g.W + w];
+        }
+        out[(plane * g.OH + oh) * g.OW + ow] = sum * scale;
+      }
+    }
+  }
+}
+
+function averagePoolBackward(dout: FloatArray, g: PoolGeometry, dx: FloatArray): void {
+  const scale = 1 / (g.size * g.size);
+  dx.fill(0);
+  for (let plane = 0; plane < g.planes; plane++) {
+    const input = plane * g.H * g.W;
+    for (let oh = 0; oh < g.OH; oh++) {
+      const top = oh * g.stride - g.pad;
+      for (let ow = 0; ow < g.OW; ow++) {
+        const left = ow * g.stride - g.pad;
+        const share = dout[(plane * g.OH + oh) * g.OW + ow] * scale;
+        for (let h = Math.max(top, 0); h < Math.min(top + g.size, g.H); h++) {
+          for (let w = Math.max(left, 0); w < Math.min(left + g.size, g.W); w++) dx[input + h * g.W + w] += share;
+        }
+      }
+    }
   }
 }

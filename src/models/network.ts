@@ -2,9 +2,9 @@
 // sits outside the list, as the book's last_layer. Shapes are checked once, here, at construction.
 
 import { createLayer, layerName } from '../layers/create.js';
-import type { Layer, LayerSpec, Param } from '../layers/layer.js';
+import type { Layer, LayerSpec, Param, StateTensor } from '../layers/layer.js';
 import { SoftmaxWithLoss, argmax, softmax, type Labels } from '../layers/softmax-with-loss.js';
-import { Random } from '../tensor/random.js';
+import { Random, mixSeed, streams } from '../tensor/random.js';
 import { allocate, dtypeOf, formatShape, sizeOf, type DType, type Tensor } from '../tensor/tensor.js';
 
 export { argmax };
@@ -28,6 +28,8 @@ export class Network {
   readonly layers: Layer[];
   readonly lastLayer = new SoftmaxWithLoss();
   readonly dtype: DType;
+  /** Training-time noise (dropout masks); reseeded before every step by reseedNoise. */
+  readonly noise = new Random(0);
 
   constructor(
     readonly model: ModelSpec,
@@ -43,7 +45,7 @@ export class Network {
     this.layers = model.layers.map((spec, index) => {
       const name = layerName(spec, counts);
       try {
-        const layer = createLayer(spec, { name, inputShape: shape, dtype: this.dtype, random });
+        const layer = createLayer(spec, { name, inputShape: shape, dtype: this.dtype, random, noise: this.noise });
         shape = layer.outputShape;
         return layer;
       } catch (error) {
@@ -66,6 +68,19 @@ export class Network {
 
   params(): Param[] {
     return this.layers.flatMap((layer) => layer.params());
+  }
+
+  /** Everything a snapshot stores: the learned parameters, then state such as running statistics. */
+  tensors(): StateTensor[] {
+    return [...this.params(), ...this.layers.flatMap((layer) => layer.state?.() ?? [])];
+  }
+
+  /**
+   * Sets the noise stream from a run's seed and a step's place in it, so the dropout masks of a step
+   * depend on nothing else: a run resumed in the middle of an epoch draws the very same masks.
+   */
+  reseedNoise(seed: number, epoch: number, batch: number): void {
+    this.noise.setState(new Random(mixSeed(seed, epoch, batch, streams.dropout)).state());
   }
 
   /** Class scores (N,K) before softmax, in a fresh array the caller may keep. */
@@ -123,20 +138,28 @@ export class Network {
    */
   numericalGradient(x: Tensor, labels: Labels, h = 1e-4): Map<string, Tensor> {
     const gradients = new Map<string, Tensor>();
+    // Every evaluation starts from the same noise, so dropout draws the masks backprop saw if the
+    // caller reseeded before both.
+    const noise = this.noise.state();
+    const loss = (): number => {
+      this.noise.setState(noise);
+      return this.loss(x, labels, true);
+    };
     for (const param of this.params()) {
       const w = param.value.data;
       const g = allocate(w.length, dtypeOf(w));
       for (let i = 0; i < w.length; i++) {
         const original = w[i];
         w[i] = original + h;
-        const plus = this.loss(x, labels, true);
+        const plus = loss();
         w[i] = original - h;
-        const minus = this.loss(x, labels, true);
+        const minus = loss();
         w[i] = original;
         g[i] = (plus - minus) / (2 * h);
       }
       gradients.set(param.name, { shape: param.value.shape, data: g });
     }
+    this.noise.setState(noise);
     return gradients;
   }
 }

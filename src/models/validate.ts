@@ -22,10 +22,14 @@ const limits = {
 
 const allowedKeys: Record<LayerSpec['type'], readonly string[]> = {
   convolution: ['type', 'filters', 'size', 'stride', 'pad', 'weightInit'],
-  pooling: ['type', 'size', 'stride', 'pad'],
+  pooling: ['type', 'size', 'stride', 'pad', 'mode'],
   affine: ['type', 'units', 'weightInit'],
   relu: ['type'],
   sigmoid: ['type'],
+  tanh: ['type'],
+  lrn: ['type', 'size', 'k', 'alpha', 'beta'],
+  dropout: ['type', 'rate'],
+  batchnorm: ['type', 'momentum', 'epsilon'],
 };
 
 type Fields = Record<string, unknown>;
@@ -98,6 +102,17 @@ function validateLayer(value: unknown, where: string): LayerSpec {
     if ((field as number) > maximum) throw new CnnError(`${label}: ${key} must be at most ${maximum}, got ${field}`);
     return field as number;
   };
+  // A real number in [minimum, maximum), or in (minimum, maximum) when `open` says the low end is excluded.
+  const real = (key: string, minimum: number, maximum: number, open: boolean): number | undefined => {
+    const field = fields[key];
+    if (field === undefined) return undefined;
+    const inside = typeof field === 'number' && Number.isFinite(field) && (open ? field > minimum : field >= minimum) && field < maximum;
+    if (!inside) {
+      const range = `${open ? '(' : '['}${minimum}, ${maximum === Infinity ? 'infinity' : maximum})`;
+      throw new CnnError(`${label}: ${key} must be a number in ${range}, got ${describe(field)}`);
+    }
+    return field as number;
+  };
   const required = (key: string, maximum: number): number => {
     if (fields[key] === undefined) throw new CnnError(`${label}: ${key} is required`);
     return integer(key, 1, maximum) as number;
@@ -118,12 +133,29 @@ function validateLayer(value: unknown, where: string): LayerSpec {
         size: required('size', limits.window),
         stride: integer('stride', 1, limits.window),
         pad: integer('pad', 0, limits.window),
+        mode: poolingMode(fields.mode, label),
       });
     case 'affine':
       return withOptional({ type: knownType, units: required('units', limits.units), weightInit: weightInit(fields.weightInit, label) });
+    case 'lrn': {
+      const size = integer('size', 1, limits.window);
+      if (size !== undefined && size % 2 === 0) throw new CnnError(`${label}: size must be odd, so the window centres on its channel, got ${size}`);
+      return withOptional({
+        type: knownType, size, k: real('k', 0, Infinity, true), alpha: real('alpha', 0, Infinity, false), beta: real('beta', 0, Infinity, false),
+      });
+    }
+    case 'dropout':
+      return withOptional({ type: knownType, rate: real('rate', 0, 1, false) });
+    case 'batchnorm':
+      return withOptional({ type: knownType, momentum: real('momentum', 0, 1, false), epsilon: real('epsilon', 0, Infinity, true) });
     default:
       return { type: knownType };
   }
+}
+
+function poolingMode(value: unknown, label: string): 'max' | 'average' | undefined {
+  if (value === undefined || value === 'max' || value === 'average') return value;
+  throw new CnnError(`${label}: mode must be "max" or "average", got ${describe(value)}`);
 }
 
 function weightInit(value: unknown, label: string): WeightInit | undefined {
@@ -157,6 +189,9 @@ export function countParameters(model: ModelSpec): number {
       if (!Number.isInteger(OH) || !Number.isInteger(OW) || OH < 1 || OW < 1) break;
       if (spec.type === 'convolution') total += spec.filters * (C * size * size + 1);
       shape = [spec.type === 'convolution' ? spec.filters : C, OH, OW];
+    } else if (spec.type === 'batchnorm') {
+      // gamma and beta per channel of an image, per feature of a vector.
+      total += 2 * (shape.length === 3 ? shape[0] : shape.reduce((product, dimension) => product * dimension, 1));
     }
   }
   return total;

@@ -91,6 +91,28 @@ export class Random {
   }
 }
 
+/** Separate streams drawn for the same step, so that dropout and augmentation never share numbers. */
+export const streams = { dropout: 1, augment: 2 } as const;
+
+/**
+ * One 32-bit seed from several small integers (a run's seed, an epoch, a batch, a stream), each
+ * passed through a murmur3-style mix in turn so that nearby tuples give unrelated seeds.
+ */
+export function mixSeed(...values: number[]): number {
+  let hash = 0x2545f491;
+  for (const value of values) {
+    let k = Math.imul(value >>> 0, 0xcc9e2d51);
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    hash ^= k;
+    hash = (Math.imul((hash << 13) | (hash >>> 19), 5) + 0xe6546b64) | 0;
+  }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
+}
+
 function rotateLeft(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }

