@@ -11,17 +11,19 @@ const trained = join(work, 'net.json');
 const sample = (name: string) => join(repositoryRoot, 'data', name);
 
 describe('cnn', () => {
+  const commands = ['train', 'eval', 'predict', 'filters', 'activations', 'report', 'models'];
+
   it('--help lists the commands', async () => {
     const { stdout, exitCode } = await runCli(['--help']);
     expect(exitCode).toBe(0);
-    for (const command of ['train', 'eval', 'predict']) expect(stdout).toContain(command);
+    for (const command of commands) expect(stdout).toContain(command);
   });
 
   it('each command --help shows an example', async () => {
-    for (const command of ['train', 'eval', 'predict']) {
+    for (const command of commands) {
       const { stdout, exitCode } = await runCli([command, '--help']);
       expect(exitCode).toBe(0);
-      expect(stdout).toMatch(new RegExp(`Example:\\n  cnn ${command}`));
+      expect(stdout).toMatch(new RegExp(`Examples?:\\n  cnn ${command}`));
     }
   });
 });
@@ -137,7 +139,7 @@ describe('bad input: one line on stderr, no stack trace, the right exit code', (
     ['--epochs 0', ['train', '--epochs', '0'], 2, /^cnn: option '--epochs <n>' argument '0' is invalid/],
     ['--batch-size -3', ['train', '--batch-size', '-3'], 2, /^cnn: option '--batch-size <n>' argument '-3' is invalid/],
     ['--lr abc', ['train', '--lr', 'abc'], 2, /^cnn: option '--lr <x>' argument 'abc' is invalid/],
-    ['unknown model', ['train', '--model', 'resnet'], 2, /^cnn: option '--model <name>' argument 'resnet' is invalid/],
+    ['unknown model', ['train', '--model', 'resnet'], 2, /^cnn: option '--model <name\|file>' argument 'resnet' is invalid/],
     ['unknown optimizer', ['train', '--optimizer', 'lion'], 2, /must be one of sgd, momentum/],
     ['unknown option', ['eval', '--fast'], 2, /^cnn: unknown option '--fast'/],
     ['unknown command', ['fly'], 2, /^cnn: unknown command 'fly'/],

@@ -99,6 +99,38 @@ describe('checkpoints and --resume', () => {
     expect(() => parseSnapshot(readFileSync(join(directory, 'net.json'), 'utf8'), 'net')).not.toThrow();
   });
 
+  it('a model file with batchnorm and dropout, trained with --augment and --validation, resumes bitwise', async () => {
+    const [straight, stopped] = [freshDirectory('straight-file'), freshDirectory('stopped-file')];
+    const model = [
+      { type: 'convolution', filters: 4, size: 5, weightInit: 'he' }, { type: 'batchnorm' }, { type: 'relu' },
+      { type: 'pooling', size: 2 }, { type: 'affine', units: 20, weightInit: 'he' }, { type: 'relu' },
+      { type: 'dropout', rate: 0.3 }, { type: 'affine', units: 10 },
+    ];
+    for (const directory of [straight, stopped]) writeFileSync(join(directory, 'net-model.json'), JSON.stringify(model));
+    const args = ['train', '--model', 'net-model.json', ...small, '--augment', '--validation', '40', '--out', 'net.json', '--json'];
+    const [whole, first] = await Promise.all([
+      runCli([...args, '--epochs', '3'], { cwd: straight }),
+      runCli([...args, '--epochs', '1'], { cwd: stopped }),
+    ]);
+    expect(whole.exitCode, whole.stderr).toBe(0);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(whole.stderr).toMatch(/^training net-model\.json on 80 images \(test 20, validation 40, augmented\)/);
+    const resumed = await runCli(['train', '--resume', 'net.ckpt.json', '--epochs', '3', '--json'], { cwd: stopped });
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    // Dropout masks, augmentation and batchnorm's running statistics all come out the same.
+    expect(outcome(join(stopped, 'net.ckpt.json'))).toEqual(outcome(join(straight, 'net.ckpt.json')));
+    expect(Object.keys(outcome(join(straight, 'net.json')).weights)).toContain('batchnorm1.runningVariance');
+    // The snapshot holds the epoch with the best validation accuracy, and says which.
+    const summary = JSON.parse(whole.stdout);
+    const best = Math.max(...summary.history.map((record: { validationAccuracy: number }) => record.validationAccuracy));
+    const chosen = summary.history.find((record: { validationAccuracy: number }) => record.validationAccuracy === best);
+    expect(summary.epoch).toBe(chosen.epoch);
+    const snapshot = JSON.parse(readFileSync(join(straight, 'net.json'), 'utf8'));
+    expect(snapshot.metadata.epochs).toBe(chosen.epoch);
+    expect(snapshot.metadata.validationAccuracy).toBe(best);
+    expect(snapshot.model.layers).toEqual(model);
+  });
+
   it('a resumed run keeps its settings: conflicting flags are usage errors, the same values and more epochs are fine', async () => {
     const directory = freshDirectory('conflicts');
     expect((await runCli(['train', '--epochs', '1', ...small, '--lr', '0.002', '--out', 'run/net.json'], { cwd: directory })).exitCode).toBe(0);
@@ -112,6 +144,8 @@ describe('checkpoints and --resume', () => {
       [['--data', '.'], /^cnn: --data \S+: the checkpoint was made without --data;/],
       [['--train-limit', '100'], /^cnn: --train-limit 100: the checkpoint was made with --train-limit 120;/],
       [['--out', 'elsewhere.json'], /^cnn: --out \S*elsewhere\.json: the checkpoint was made with --out \S*run\/net\.json;/],
+      [['--augment'], /^cnn: --augment true: the checkpoint was made with --augment false;/],
+      [['--validation', '10'], /^cnn: --validation 10: the checkpoint was made without --validation;/],
       [['--epochs', '1'], /^cnn: --epochs 1: the checkpoint has finished 1 epochs already; ask for more\n$/],
       [[], /^cnn: run\/net\.ckpt\.json: the run has finished all 1 epochs; add --epochs N \(more than 1\) to train on\n$/],
     ];

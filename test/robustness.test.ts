@@ -113,6 +113,12 @@ beforeAll(() => {
   writeFileSync(path('secret.png'), picture, { mode: 0o000 });
 
   writeFileSync(path('plain-file'), 'not a directory');
+  writeFileSync(path('net-broken.json'), '[{"type": "convolution", "filters": 4');
+  writeFileSync(path('net-unknown.json'), JSON.stringify([{ type: 'convolution', filters: 4, size: 5 }, { type: 'maxout' }]));
+  writeFileSync(path('net-geometry.json'), JSON.stringify([{ type: 'convolution', filters: 4, size: 5, stride: 2 }, { type: 'affine', units: 10 }]));
+  writeFileSync(path('net-unfit.json'), JSON.stringify([{ type: 'affine', units: 30 }, { type: 'pooling', size: 2 }]));
+  writeFileSync(path('net-wide.json'), JSON.stringify({ input: [1, 32, 32], layers: [{ type: 'affine', units: 10 }] }));
+  writeFileSync(path('net-rate.json'), JSON.stringify([{ type: 'dropout', rate: 1.5 }, { type: 'affine', units: 10 }]));
   mkdirSync(path('locked'), { mode: 0o555 });
   idxDirectory('idx-none', { [images]: null, [labels]: null });
   idxDirectory('idx-empty', { [images]: Buffer.alloc(0) });
@@ -138,7 +144,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Size, time and inode of every file under the directory: a write or a replacement changes one. */
 function fingerprint(directory: string): string[] {
-  return readdirSync(directory, { recursive: true, encoding: 'utf8' }).sort().map((name) => {
+  // The rows run concurrently, and train's write check makes and removes a probe file for an instant:
+  // another row's probe is not a change this row made.
+  const names = readdirSync(directory, { recursive: true, encoding: 'utf8' }).filter((name) => !name.includes('.cnn-write-check.'));
+  return names.sort().map((name) => {
     const info = statSync(join(directory, name), { throwIfNoEntry: false });
     return `${name} ${info?.size} ${info?.mtimeMs} ${info?.ino} ${info?.mode}`;
   });
@@ -207,7 +216,21 @@ const rows: Row[] = [
   ['--lr Infinity', ['train', '--lr', 'Infinity'], 2, /argument 'Infinity' is invalid: must be a positive number/],
   ['--seed x', ['train', '--seed', 'x'], 2, /^cnn: option '--seed <n>' argument 'x' is invalid/],
   ['--train-limit 0', ['train', '--train-limit', '0'], 2, /^cnn: option '--train-limit <n>' argument '0' is invalid/],
-  ['unknown model', ['train', '--model', 'resnet'], 2, /^cnn: option '--model <name>' argument 'resnet' is invalid: must be one of simple/],
+  ['unknown model', ['train', '--model', 'resnet'], 2, /^cnn: option '--model <name\|file>' argument 'resnet' is invalid: must be a preset \(simple, lenet, alexnet, deep\) or a \.json model file/],
+  // Model files: every fault named with its layer and numbers before any data loads.
+  ['model file missing', ['train', '--model', 'no-net.json'], 1, /^cnn: no-net\.json: no such file$/],
+  ['model file broken JSON', ['train', '--model', 'net-broken.json'], 1, /^cnn: net-broken\.json: not valid JSON/],
+  ['model file unknown layer', ['train', '--model', 'net-unknown.json'], 1, /^cnn: net-unknown\.json: layer 1: unknown layer type "maxout"/],
+  ['model file impossible geometry', ['train', '--model', 'net-geometry.json'], 1, /^cnn: net-geometry\.json: layer 0: conv1 \(height\): output size \(28 \+ 2\*0 - 5\) \/ 2 \+ 1 = 12\.5 is not an integer$/],
+  ['model file layer that does not fit', ['train', '--model', 'net-unfit.json'], 1, /^cnn: net-unfit\.json: layer 1: pool1: pooling needs a \[C,H,W\] input, got \[30\]$/],
+  ['model file bad dropout rate', ['train', '--model', 'net-rate.json'], 1, /^cnn: net-rate\.json: layer 0 \(dropout\): rate must be a number in \[0, 1\), got 1\.5$/],
+  ['model file for 32x32 input', ['train', '--model', 'net-wide.json', '--train-limit', '10', '--test-limit', '10', '--out', 'wide/net.json'], 1, /^cnn: the model takes input \[1,32,32\], but the images are \[1,28,28\]$/],
+  ['model file as its own output', ['train', '--model', 'net-unknown.json', '--out', 'net-unknown.json'], 2, /^cnn: --out net-unknown\.json: that is the model file itself/],
+  ['--validation all of the data', ['train', '--train-limit', '50', '--validation', '50', '--out', 'split/net.json'], 2, /^cnn: --validation 50: the training set has only 50 images; hold out fewer$/],
+  ['--validation 0', ['train', '--validation', '0'], 2, /^cnn: option '--validation <n>' argument '0' is invalid/],
+  ['models of a broken file', ['models', 'net-broken.json'], 1, /^cnn: net-broken\.json: not valid JSON/],
+  ['models of an unknown name', ['models', 'resnet'], 1, /^cnn: resnet: not a preset \(simple, lenet, alexnet, deep\) and no such model file$/],
+  ['eval --model and a file', ['eval', 'good.json', '--model', 'deep'], 2, /^cnn: --model deep: a snapshot file is named already \(good\.json\); give one or the other$/],
   ['unknown optimizer', ['train', '--optimizer', 'lion'], 2, /^cnn: option '--optimizer <name>' argument 'lion' is invalid: must be one of sgd, momentum/],
   ['--out a directory', ['train', '--out', 'folder.json'], 2, /^cnn: folder\.json: is a directory; --out names the snapshot file to write$/],
   ['--out under a file', ['train', '--out', 'plain-file/net.json'], 2, /^cnn: plain-file\/net\.json: cannot write there: .*plain-file is not a directory$/],

@@ -2,7 +2,7 @@
 // read ./params/<file> if it exists, else the snapshot shipped inside the package.
 
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { presets } from '../models/presets.js';
 
@@ -11,8 +11,9 @@ export function packageRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..');
 }
 
+/** params/<preset file>, or for a model file params/<its name>: nets/wide.json trains into params/wide.json. */
 export function defaultOutput(model: string): string {
-  return join('params', presets[model].fileName);
+  return join('params', Object.hasOwn(presets, model) ? presets[model].fileName : basename(model));
 }
 
 /** The snapshot to use when none is named, and how to describe it to the user. */

@@ -6,6 +6,7 @@ import { CnnError } from '../errors.js';
 import { registerActivations } from './commands/activations.js';
 import { registerEval } from './commands/eval.js';
 import { registerFilters } from './commands/filters.js';
+import { registerModels } from './commands/models.js';
 import { registerPredict } from './commands/predict.js';
 import { registerReport } from './commands/report.js';
 import { registerTrain } from './commands/train.js';
@@ -28,6 +29,7 @@ registerPredict(program);
 registerFilters(program);
 registerActivations(program);
 registerReport(program);
+registerModels(program);
 for (const command of program.commands) command.exitOverride();
 
 // --debug is read here rather than declared per command, so it works before or after any subcommand.

@@ -43,6 +43,11 @@ describe('local response normalization', () => {
     expectGradientsMatch(new LocalResponseNormalization(spec, context('lrn', [4, 2, 2])), 3);
   });
 
+  it('gradient matches with a beta other than AlexNet\'s 0.75 (the pow path)', () => {
+    const spec = { type: 'lrn' as const, size: 3, k: 0.5, alpha: 0.8, beta: 0.6 };
+    expectGradientsMatch(new LocalResponseNormalization(spec, context('lrn', [5, 2, 3])), 2);
+  });
+
   it('gradient matches with the defaults', () => {
     expectGradientsMatch(new LocalResponseNormalization({ type: 'lrn' }, context('lrn', [6, 2, 2])), 2);
   });

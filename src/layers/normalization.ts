@@ -61,9 +61,19 @@ export class LocalResponseNormalization implements Layer {
           const from = sample + neighbour * plane;
           for (let p = 0; p < plane; p++) scale[row + p] += alpha * a[from + p] * a[from + p];
         }
-        for (let i = row; i < row + plane; i++) {
-          factor[i] = scale[i] ** -beta;
-          out[i] = a[i] * factor[i];
+        if (beta === 0.75) {
+          // AlexNet's beta: s^-0.75 as 1/(s^0.5 s^0.25) from two square roots, several times faster
+          // than pow, which took a third of an AlexNet training step.
+          for (let i = row; i < row + plane; i++) {
+            const root = Math.sqrt(scale[i]);
+            factor[i] = 1 / (root * Math.sqrt(root));
+            out[i] = a[i] * factor[i];
+          }
+        } else {
+          for (let i = row; i < row + plane; i++) {
+            factor[i] = scale[i] ** -beta;
+            out[i] = a[i] * factor[i];
+          }
         }
       }
     }

@@ -3,6 +3,7 @@
 // snapshot, whose architecture is taken and its weights ignored. Validated completely, geometry
 // included, before any data loads, so a bad layer is reported in a second rather than after one.
 
+import { existsSync } from 'node:fs';
 import { CnnError } from '../errors.js';
 import { readUserFile } from '../io/files.js';
 import type { ModelSpec } from './network.js';
@@ -44,7 +45,11 @@ export function parseModelFile(text: string, where: string): ModelSpec {
 
 /** The model a `--model` value names: a preset's spec, or the spec read from the file. */
 export async function resolveModel(model: string): Promise<ModelSpec> {
-  return isPresetName(model) ? presets[model].model() : loadModelFile(model);
+  if (isPresetName(model)) return presets[model].model();
+  if (!model.endsWith('.json') && !existsSync(model)) {
+    throw new CnnError(`${model}: not a preset (${Object.keys(presets).join(', ')}) and no such model file`);
+  }
+  return loadModelFile(model);
 }
 
 export { mnistInput };

@@ -10,11 +10,13 @@ import { softmax } from '../../layers/softmax-with-loss.js';
 import type { FloatArray, Tensor } from '../../tensor/tensor.js';
 import { renderFeatureMaps, type FeatureMapRow } from '../../viz/feature-map-sheet.js';
 import { encodePng } from '../../viz/png.js';
-import { defaultSnapshot, displayPath } from '../locations.js';
+import { displayPath } from '../locations.js';
+import { addModelOption, chosenSnapshot } from '../snapshot-option.js';
 import { checkOutput, writeOutput } from '../output-file.js';
 import { message, percent, result } from '../output.js';
 
 interface ActivationsFlags {
+  model?: string;
   params?: string;
   out: string;
 }
@@ -22,11 +24,10 @@ interface ActivationsFlags {
 const SIDE = 28;
 
 export function registerActivations(program: Command): void {
-  program
-    .command('activations')
+  addModelOption(program.command('activations'))
     .description("draw every convolution and pooling layer's feature maps for one image (PNG)")
     .argument('<image>', 'image file of one digit, dark-on-light or light-on-dark')
-    .option('--params <file>', 'snapshot JSON (default: ./params/simple-convnet.json, else the shipped one)')
+    .option('--params <file>', 'snapshot JSON (default: ./params/<preset file>, else the shipped one)')
     .requiredOption('-o, --out <file>', 'PNG file to write')
     .addHelpText('after', '\nExample:\n  cnn activations data/digit-3-paper.jpg -o maps.png')
     .action(async (image: string, flags: ActivationsFlags) => runActivations(image, flags));
@@ -34,7 +35,7 @@ export function registerActivations(program: Command): void {
 
 async function runActivations(image: string, flags: ActivationsFlags): Promise<void> {
   await checkOutput(flags.out, ['.png']);
-  const path = flags.params ?? defaultSnapshot();
+  const path = chosenSnapshot(flags.params, flags.model);
   const { network } = await loadSnapshot(path);
   message(`using ${displayPath(path)}`);
   const [C, H, W] = network.model.input;

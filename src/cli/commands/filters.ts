@@ -8,20 +8,21 @@ import type { Param } from '../../layers/layer.js';
 import { Network } from '../../models/network.js';
 import { renderFilterSheet } from '../../viz/filter-sheet.js';
 import { encodePng } from '../../viz/png.js';
-import { defaultSnapshot, displayPath } from '../locations.js';
+import { displayPath } from '../locations.js';
+import { addModelOption, chosenSnapshot } from '../snapshot-option.js';
 import { checkOutput, writeOutput } from '../output-file.js';
 import { message, result } from '../output.js';
 
 interface FiltersFlags {
+  model?: string;
   out: string;
   init?: boolean;
 }
 
 export function registerFilters(program: Command): void {
-  program
-    .command('filters')
+  addModelOption(program.command('filters'))
     .description("draw the first convolution layer's filters as a grid of grey tiles (PNG)")
-    .argument('[params]', 'snapshot JSON (default: ./params/simple-convnet.json, else the shipped one)')
+    .argument('[params]', 'snapshot JSON (default: ./params/<preset file>, else the shipped one)')
     .requiredOption('-o, --out <file>', 'PNG file to write')
     .option('--init', 'draw the initial weights the same seed gave, before any training')
     .addHelpText('after', '\nExample:\n  cnn filters -o filters.png && cnn filters --init -o filters-init.png')
@@ -30,7 +31,7 @@ export function registerFilters(program: Command): void {
 
 async function runFilters(params: string | undefined, flags: FiltersFlags): Promise<void> {
   await checkOutput(flags.out, ['.png']);
-  const path = params ?? defaultSnapshot();
+  const path = chosenSnapshot(params, flags.model);
   const { network, metadata } = await loadSnapshot(path);
   message(`using ${displayPath(path)}`);
   const weights = firstConvolutionWeights(flags.init ? initialNetwork(network, metadata, path) : network, path);

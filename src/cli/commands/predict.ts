@@ -6,11 +6,13 @@ import { loadDigitImage } from '../../io/image.js';
 import { renderDigit } from '../../io/preprocess.js';
 import { loadSnapshot } from '../../io/snapshot.js';
 import { argmax } from '../../models/network.js';
-import { defaultSnapshot, displayPath } from '../locations.js';
+import { displayPath } from '../locations.js';
+import { addModelOption, chosenSnapshot } from '../snapshot-option.js';
 import { positiveInteger } from '../options.js';
 import { color, colorErr, message, percent, result } from '../output.js';
 
 interface PredictFlags {
+  model?: string;
   params?: string;
   top: number;
   show?: boolean;
@@ -20,11 +22,10 @@ interface PredictFlags {
 type Outcome = { file: string; digit: number; probabilities: number[] } | { file: string; error: string };
 
 export function registerPredict(program: Command): void {
-  program
-    .command('predict')
+  addModelOption(program.command('predict'))
     .description('classify images of handwritten digits (PNG, JPEG, ...)')
     .argument('<image...>', 'image files, one digit each, dark-on-light or light-on-dark')
-    .option('--params <file>', 'snapshot JSON (default: ./params/simple-convnet.json, else the shipped one)')
+    .option('--params <file>', 'snapshot JSON (default: ./params/<preset file>, else the shipped one)')
     .option('--top <k>', 'how many candidates to list', positiveInteger, 3)
     .option('--show', 'draw the 28x28 input the network saw')
     .option('--json', 'print the results as JSON on stdout')
@@ -33,7 +34,7 @@ export function registerPredict(program: Command): void {
 }
 
 async function runPredict(images: string[], flags: PredictFlags): Promise<void> {
-  const path = flags.params ?? defaultSnapshot();
+  const path = chosenSnapshot(flags.params, flags.model);
   const { network } = await loadSnapshot(path);
   // Said before the first result, not before the first error: a bad image gets one line, nothing else.
   let announced = false;

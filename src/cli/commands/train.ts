@@ -55,12 +55,12 @@ export function registerTrain(program: Command): void {
 async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   const plan = flags.resume === undefined ? planNewRun(flags) : await planResume(flags.resume, flags, command);
   const { settings, out, checkpoint, resumed } = plan;
+  if (resumed === undefined && !isPresetName(settings.model) && resolve(settings.model) === resolve(out)) {
+    throw new UsageError(`--out ${out}: that is the model file itself; name another snapshot file`);
+  }
   await checkWritable(out);
   // A model file is read and checked before the data loads; a resumed run has its network already.
   const model = resumed === undefined ? await resolveModel(settings.model) : undefined;
-  if (!isPresetName(settings.model) && resolve(settings.model) === resolve(out)) {
-    throw new UsageError(`--out ${out}: that is the model file itself; name another snapshot file`);
-  }
   applyThreads(settings.threads);
   await Promise.all([removeStaleTemporaryFiles(out), removeStaleTemporaryFiles(checkpoint)]);
   const mnist = await loadMnist(settings.data ?? undefined);
