@@ -10,16 +10,22 @@ export { im2col, col2im, type WindowGeometry } from './kernels/im2col.js';
 export { conv2dDirect, convWeightGradientDirect } from './kernels/conv-direct.js';
 export { kernels, useKernels, typescriptKernels, setThreadCount, activeThreadCount, type Kernels, type DirectConvolution } from './kernels/backend.js';
 
-export type { Layer, LayerSpec, Param, WeightInit, ConvolutionSpec, PoolingSpec, AffineSpec } from './layers/layer.js';
+export type {
+  Layer, LayerSpec, Param, StateTensor, WeightInit, ConvolutionSpec, PoolingSpec, AffineSpec, TanhSpec, LrnSpec, DropoutSpec,
+  BatchNormSpec,
+} from './layers/layer.js';
 export { Convolution } from './layers/convolution.js';
 export { Pooling } from './layers/pooling.js';
 export { Affine } from './layers/affine.js';
-export { Relu, Sigmoid } from './layers/activations.js';
+export { Relu, Sigmoid, Tanh } from './layers/activations.js';
+export { Dropout } from './layers/dropout.js';
+export { LocalResponseNormalization, BatchNormalization } from './layers/normalization.js';
 export { SoftmaxWithLoss, softmax } from './layers/softmax-with-loss.js';
 export { createLayer } from './layers/create.js';
 
 export { Network, argmax, type ModelSpec, type NetworkOptions } from './models/network.js';
-export { simpleConvNet, presets, type SimpleConvNetOptions } from './models/presets.js';
+export { simpleConvNet, leNet, alexNet, deepConvNet, withWeightInit, presets, type SimpleConvNetOptions } from './models/presets.js';
+export { parseModelFile, loadModelFile } from './models/model-file.js';
 export { validateModelSpec, buildNetwork } from './models/validate.js';
 
 export { SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam, createOptimizer, optimizerNames } from './optim/index.js';
@@ -27,7 +33,8 @@ export type { Optimizer } from './optim/index.js';
 export type { OptimizerState } from './optim/optimizer.js';
 
 export { parseIdx, parseImages, parseLabels } from './data/idx.js';
-export { loadMnist, loadDataset, limitDataset, defaultMnistDirectory, type Dataset } from './data/mnist.js';
+export { loadMnist, loadDataset, limitDataset, splitValidation, defaultMnistDirectory, type Dataset } from './data/mnist.js';
+export { augmentBatch, transformImage, defaultAugment, type AugmentOptions } from './data/augment.js';
 export { epochBatches, datasetTensor, fillBatch, type Batch } from './data/batches.js';
 
 export { saveSnapshot, loadSnapshot, serializeSnapshot, parseSnapshot, type SnapshotMetadata } from './io/snapshot.js';

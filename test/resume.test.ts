@@ -146,6 +146,7 @@ describe('checkpoints and --resume', () => {
       [['--out', 'elsewhere.json'], /^cnn: --out \S*elsewhere\.json: the checkpoint was made with --out \S*run\/net\.json;/],
       [['--augment'], /^cnn: --augment true: the checkpoint was made with --augment false;/],
       [['--validation', '10'], /^cnn: --validation 10: the checkpoint was made without --validation;/],
+      [['--weight-init', 'he'], /^cnn: --weight-init he: the checkpoint was made without --weight-init;/],
       [['--epochs', '1'], /^cnn: --epochs 1: the checkpoint has finished 1 epochs already; ask for more\n$/],
       [[], /^cnn: run\/net\.ckpt\.json: the run has finished all 1 epochs; add --epochs N \(more than 1\) to train on\n$/],
     ];

@@ -227,6 +227,7 @@ const rows: Row[] = [
   ['model file for 32x32 input', ['train', '--model', 'net-wide.json', '--train-limit', '10', '--test-limit', '10', '--out', 'wide/net.json'], 1, /^cnn: the model takes input \[1,32,32\], but the images are \[1,28,28\]$/],
   ['model file as its own output', ['train', '--model', 'net-unknown.json', '--out', 'net-unknown.json'], 2, /^cnn: --out net-unknown\.json: that is the model file itself/],
   ['--validation all of the data', ['train', '--train-limit', '50', '--validation', '50', '--out', 'split/net.json'], 2, /^cnn: --validation 50: the training set has only 50 images; hold out fewer$/],
+  ['--weight-init lecun', ['train', '--weight-init', 'lecun'], 2, /^cnn: option '--weight-init <he\|xavier\|x>' argument 'lecun' is invalid: must be he, xavier, relu, sigmoid or a positive number, got "lecun"/],
   ['--validation 0', ['train', '--validation', '0'], 2, /^cnn: option '--validation <n>' argument '0' is invalid/],
   ['models of a broken file', ['models', 'net-broken.json'], 1, /^cnn: net-broken\.json: not valid JSON/],
   ['models of an unknown name', ['models', 'resnet'], 1, /^cnn: resnet: not a preset \(simple, lenet, alexnet, deep\) and no such model file$/],

@@ -5,6 +5,7 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
+import type { WeightInit } from '../layers/layer.js';
 import { checkpointPath, loadCheckpoint, type Checkpoint, type TrainSettings } from '../io/checkpoint.js';
 import { createOptimizer } from '../optim/index.js';
 import { defaultOutput } from './locations.js';
@@ -27,6 +28,7 @@ export interface TrainFlags {
   threads?: number;
   augment?: boolean;
   validation?: number;
+  weightInit?: WeightInit;
 }
 
 export interface RunPlan {
@@ -48,6 +50,7 @@ export function planNewRun(flags: TrainFlags): RunPlan {
     threads: threadsFor(flags.threads),
     augment: flags.augment === true,
     validation: flags.validation ?? null,
+    weightInit: flags.weightInit ?? null,
   };
   return { settings, out, checkpoint: checkpointPath(out) };
 }
@@ -74,6 +77,7 @@ export async function planResume(path: string, flags: TrainFlags, command: Comma
     ['threads', '--threads', flags.threads, saved.threads],
     ['augment', '--augment', flags.augment === true, saved.augment],
     ['validation', '--validation', flags.validation, saved.validation],
+    ['weightInit', '--weight-init', flags.weightInit, saved.weightInit],
   ];
   for (const [key, option, value, savedValue] of same) {
     if (given(key) && value !== savedValue) conflict(option, value, savedValue);

@@ -15,7 +15,7 @@ const model = simpleConvNet({ input: [1, 10, 10], filters: 4, filterSize: 3, hid
 
 const settings: TrainSettings = {
   model: 'simple', epochs: 5, batchSize: 10, optimizer: 'adam', learningRate: 0.002, seed: 3,
-  trainLimit: 100, testLimit: null, data: null, out: 'net.json', threads: 2, augment: true, validation: 20,
+  trainLimit: 100, testLimit: null, data: null, out: 'net.json', threads: 2, augment: true, validation: 20, weightInit: 'he',
 };
 const position: TrainPosition = {
   epoch: 2, batch: 3, random: [1, 0xffffffff, 7, 123456789], lossSum: 12.5, correct: 7, images: 30, seconds: 1.25,
@@ -106,6 +106,7 @@ describe('checkpoints', () => {
     ['a plain snapshot', (d) => delete d.checkpoint, /^net.ckpt.json: not a checkpoint \(no "checkpoint" section\); pass the .ckpt.json file/],
     ['an empty model', (d) => (d.checkpoint.settings.model = ''), /^net.ckpt.json: checkpoint.settings.model must be a preset \(simple, lenet, alexnet, deep\) or a model file, got ""$/],
     ['augment not a boolean', (d) => (d.checkpoint.settings.augment = 'yes'), /checkpoint.settings.augment must be true or false, got "yes"$/],
+    ['an unknown weight init', (d) => (d.checkpoint.settings.weightInit = 'lecun'), /checkpoint.settings.weightInit must be null, a positive number or one of he, xavier, relu, sigmoid, got "lecun"$/],
     ['a zero validation count', (d) => (d.checkpoint.settings.validation = 0), /checkpoint.settings.validation must be null or a positive integer, got 0$/],
     ['a zero batch size', (d) => (d.checkpoint.settings.batchSize = 0), /checkpoint.settings.batchSize must be a positive integer, got 0$/],
     ['an unknown optimizer', (d) => (d.checkpoint.settings.optimizer = 'lion'), /checkpoint.settings.optimizer must be one of sgd, /],

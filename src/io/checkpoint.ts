@@ -5,6 +5,7 @@
 
 import { basename } from 'node:path';
 import { CnnError } from '../errors.js';
+import { weightInitNames, type WeightInit } from '../layers/layer.js';
 import type { Network } from '../models/network.js';
 import { presets } from '../models/presets.js';
 import { createOptimizer, optimizerNames } from '../optim/index.js';
@@ -39,6 +40,8 @@ export interface TrainSettings {
   augment: boolean;
   /** Training images held out for validation (--validation), or null. */
   validation: number | null;
+  /** The initialisation --weight-init gave every convolution and affine layer, or null for the model's own. */
+  weightInit: WeightInit | null;
 }
 
 export interface Checkpoint {
@@ -126,7 +129,12 @@ function checkSettings(value: unknown, fail: (message: string) => never): TrainS
     // Checkpoints written before these options existed trained without them.
     augment: fields.augment === undefined ? false : field('augment', (item) => typeof item === 'boolean', 'true or false'),
     validation: fields.validation === undefined ? null : field('validation', limit, 'null or a positive integer'),
+    weightInit: fields.weightInit === undefined ? null : field('weightInit', isWeightInit, 'null, a positive number or one of he, xavier, relu, sigmoid'),
   };
+}
+
+function isWeightInit(item: unknown): boolean {
+  return item === null || (weightInitNames as readonly unknown[]).includes(item) || (typeof item === 'number' && item > 0 && Number.isFinite(item));
 }
 
 function checkPosition(value: unknown, settings: TrainSettings, fail: (message: string) => never): TrainPosition {

@@ -21,7 +21,7 @@ const metadata = { model: 'simple', epochs: 1, history };
 const snapshotText = serializeSnapshot(network, metadata);
 const checkpointText = serializeCheckpoint({
   network, metadata, optimizer,
-  settings: { model: 'simple', epochs: 3, batchSize: 4, optimizer: 'momentum', learningRate: 0.01, seed: 1, trainLimit: null, testLimit: 8, data: null, out: 'n.json', threads: 1, augment: false, validation: null },
+  settings: { model: 'simple', epochs: 3, batchSize: 4, optimizer: 'momentum', learningRate: 0.01, seed: 1, trainLimit: null, testLimit: 8, data: null, out: 'n.json', threads: 1, augment: false, validation: null, weightInit: null },
   position: { epoch: 1, batch: 2, random: [5, 6, 7, 8], lossSum: 3.5, correct: 2, images: 8, seconds: 0.5 },
 });
 

@@ -5,8 +5,8 @@ import type { Random } from '../tensor/random.js';
 import type { WeightInit } from './layer.js';
 
 export function initScale(init: WeightInit, fanIn: number): number {
-  if (init === 'he') return Math.sqrt(2 / fanIn);
-  if (init === 'xavier') return Math.sqrt(1 / fanIn);
+  if (init === 'he' || init === 'relu') return Math.sqrt(2 / fanIn);
+  if (init === 'xavier' || init === 'sigmoid') return Math.sqrt(1 / fanIn);
   return init;
 }
 

@@ -10,8 +10,13 @@ export interface Param {
   readonly grad: Tensor;
 }
 
-/** A number is the standard deviation of N(0,1)*std; 'he' is sqrt(2/fanIn), 'xavier' sqrt(1/fanIn). */
-export type WeightInit = number | 'he' | 'xavier';
+/**
+ * A number is the standard deviation of N(0,1)*std; 'he' is sqrt(2/fanIn), 'xavier' sqrt(1/fanIn).
+ * 'relu' and 'sigmoid' are the book's other names for them (weight_init_std in its MultiLayerNet).
+ */
+export type WeightInit = number | 'he' | 'xavier' | 'relu' | 'sigmoid';
+
+export const weightInitNames = ['he', 'xavier', 'relu', 'sigmoid'] as const;
 
 export interface ConvolutionSpec {
   type: 'convolution';

