@@ -24,11 +24,17 @@ export function encodeFloat32(values: ArrayLike<number>): EncodedFloat32 {
  * when the file has one, so snapshots written before checksums existed still load.
  */
 export function decodeFloat32(data: unknown, checksum: unknown, target: FloatArray, label: string): string | undefined {
-  // Buffer's decoder skips characters it does not know; a corrupted file must fail instead.
-  if (typeof data !== 'string' || data.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) {
+  if (typeof data !== 'string' || data.length % 4 !== 0) return `${label}: data is not a base64 string`;
+  const bytes = Buffer.from(data, 'base64');
+  // Buffer's decoder skips characters it does not know, so a corrupted file must be caught another
+  // way: a length that does not come out at 3 bytes per 4 characters (less the padding) means some
+  // were skipped. Checked this way rather than with a regular expression over the whole text, which
+  // took most of a snapshot's load time (35 ms of `cnn predict`).
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  const firstPadding = data.indexOf('=');
+  if (bytes.length !== (data.length / 4) * 3 - padding || (firstPadding !== -1 && firstPadding < data.length - padding)) {
     return `${label}: data is not a base64 string`;
   }
-  const bytes = Buffer.from(data, 'base64');
   if (bytes.length !== 4 * target.length) {
     return `${label}: data holds ${bytes.length} bytes, expected ${4 * target.length} (${target.length} float32 values)`;
   }

@@ -4,6 +4,7 @@
 
 import { CnnError } from '../errors.js';
 import { readUserFile } from './files.js';
+import { decodeSimplePng } from './png.js';
 import { preprocessDigit } from './preprocess.js';
 
 export interface LoadedDigit {
@@ -29,6 +30,13 @@ export async function loadDigitImage(path: string): Promise<LoadedDigit> {
 
 /** The bytes of an image file to a digit; `path` only names the file in errors. */
 export async function decodeDigitImage(bytes: Buffer, path: string): Promise<LoadedDigit> {
+  // A plain PNG that needs no shrinking is decoded without loading libvips, which alone takes about
+  // as long as the rest of `cnn predict` (png.ts); for those files its pixels are exactly sharp's.
+  const simple = decodeSimplePng(bytes, MAX_WORKING_SIDE);
+  if (simple !== null) {
+    checkSize(simple.width, simple.height, path);
+    return digitFrom(simple.width, simple.height, simple.data, path);
+  }
   // Imported here so that commands which never read an image do not pay for loading libvips.
   const { default: sharp } = await import('sharp');
   let metadata;
@@ -40,14 +48,7 @@ export async function decodeDigitImage(bytes: Buffer, path: string): Promise<Loa
   }
   const { width, height } = metadata.autoOrient;
   if (!width || !height) throw new CnnError(`${path}: the image does not say how large it is`);
-  if (width * height > MAX_PIXELS) {
-    throw new CnnError(`${path}: ${width}x${height} pixels is too large (the limit is ${MAX_PIXELS / 1e6} megapixels)`);
-  }
-  // Even a tightly cropped 1 is about 1:5; a sliver cannot hold a digit, and shrinking it would
-  // squash the short side below one pixel.
-  if (Math.max(width, height) > MAX_ASPECT * Math.min(width, height)) {
-    throw new CnnError(`${path}: ${width}x${height} pixels is too narrow to hold a digit (more than ${MAX_ASPECT}:1)`);
-  }
+  checkSize(width, height, path);
   let decoded;
   try {
     decoded = await sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'error' })
@@ -61,7 +62,24 @@ export async function decodeDigitImage(bytes: Buffer, path: string): Promise<Loa
   }
   const { info, data } = decoded;
   if (info.channels !== 4) throw new CnnError(`${path}: decoded to ${info.channels} channels, expected RGBA`);
-  const digit = preprocessDigit({ width: info.width, height: info.height, data });
+  const digit = digitFrom(info.width, info.height, data, path);
+  // The size as shown, before the working copy was shrunk.
+  return { ...digit, width, height };
+}
+
+function checkSize(width: number, height: number, path: string): void {
+  if (width * height > MAX_PIXELS) {
+    throw new CnnError(`${path}: ${width}x${height} pixels is too large (the limit is ${MAX_PIXELS / 1e6} megapixels)`);
+  }
+  // Even a tightly cropped 1 is about 1:5; a sliver cannot hold a digit, and shrinking it would
+  // squash the short side below one pixel.
+  if (Math.max(width, height) > MAX_ASPECT * Math.min(width, height)) {
+    throw new CnnError(`${path}: ${width}x${height} pixels is too narrow to hold a digit (more than ${MAX_ASPECT}:1)`);
+  }
+}
+
+function digitFrom(width: number, height: number, data: Uint8Array, path: string): LoadedDigit {
+  const digit = preprocessDigit({ width, height, data });
   if (digit.empty) throw new CnnError(`${path}: no digit found (nothing stands out from the background)`);
   return { pixels: digit.pixels, inverted: digit.inverted, width, height };
 }

@@ -127,6 +127,8 @@ describe('serializeSnapshot / parseSnapshot', () => {
     ['float64 dtype', () => edited((d) => (d.tensors['conv1.b'].dtype = 'float64')), /tensor conv1.b has dtype "float64", expected "float32"/],
     ['bad base64 length', () => edited((d) => (d.tensors['conv1.b'].data = float32Bytes([1, 2, 3]))), /tensor conv1.b: data holds 12 bytes, expected 16 \(4 float32 values\)/],
     ['corrupt base64', () => edited((d) => (d.tensors['conv1.b'].data = '!!!!' + float32Bytes([1, 2, 3]))), /tensor conv1.b: data is not a base64 string/],
+    ['base64 with a space in it', () => edited((d) => (d.tensors['conv1.b'].data = float32Bytes([1, 2, 3, 4]).replace(/^(.{4})./, '$1 '))), /tensor conv1.b: data is not a base64 string/],
+    ['base64 padding in the middle', () => edited((d) => (d.tensors['conv1.b'].data = `${float32Bytes([1])}${float32Bytes([2, 3])}`)), /tensor conv1.b: data is not a base64 string/],
     ['data not a string', () => edited((d) => ((d.tensors['conv1.b'] as { data: unknown }).data = [1, 2, 3, 4])), /tensor conv1.b: data is not a base64 string/],
     ['a model far larger than its data', () => edited((d) => (d.model.layers[3].units = 65536)), /^params.json: the model needs 4915250 weights, but the file holds only \d+$/],
     ['a flipped bit', () => edited((d) => (d.tensors['conv1.W'].data = flipBit(d.tensors['conv1.W'].data))), /^params.json: tensor conv1.W: checksum mismatch, the data is corrupt$/],
