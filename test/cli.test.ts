@@ -28,6 +28,32 @@ describe('cnn', () => {
   });
 });
 
+describe('cnn models', () => {
+  it('lists every preset with its layers, shapes and parameter counts', async () => {
+    const { stdout, exitCode } = await runCli(['models', '--json']);
+    expect(exitCode).toBe(0);
+    const models = JSON.parse(stdout) as { name: string; parameters: number; layers: { name: string; output: number[] }[] }[];
+    expect(models.map((model) => [model.name, model.parameters])).toEqual([
+      ['simple', 433890], ['lenet', 61706], ['alexnet', 204106], ['deep', 123552],
+    ]);
+    expect(models[3].layers.find((layer) => layer.name === 'pool3')?.output).toEqual([64, 4, 4]);
+  });
+
+  it('shows one preset or a model file as a table', async () => {
+    const deep = await runCli(['models', 'deep']);
+    expect(deep.exitCode).toBe(0);
+    expect(deep.stdout).toMatch(/^deep  123,552 parameters/);
+    expect(deep.stdout).toMatch(/\n  conv6 +convolution 64x3x3 stride 1 pad 1 +\[64,8,8\] +36,928\n/);
+    const file = join(work, 'tiny-net.json');
+    writeFileSync(file, JSON.stringify([{ type: 'convolution', filters: 2, size: 3 }, { type: 'tanh' }, { type: 'affine', units: 10 }]));
+    const tiny = await runCli(['models', file]);
+    expect(tiny.exitCode).toBe(0);
+    // conv 2x(9+1) and affine (2*26*26+1)x10
+    expect(tiny.stdout).toMatch(/ 13,530 parameters/);
+    expect(tiny.stdout).toMatch(/tanh1 +tanh +\[2,26,26\]/);
+  });
+});
+
 describe('cnn train, eval, predict', () => {
   let summary: { out: string; epochs: number; trainAccuracy: number; testAccuracy: number; seconds: number; history: unknown[] };
 

@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { FloatArray } from '../tensor/tensor.js';
 
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export interface EncodedFloat32 {
   data: string;
   sha256: string;
@@ -38,11 +40,19 @@ export function decodeFloat32(data: unknown, checksum: unknown, target: FloatArr
   if (bytes.length !== 4 * target.length) {
     return `${label}: data holds ${bytes.length} bytes, expected ${4 * target.length} (${target.length} float32 values)`;
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < target.length; i++) {
-    const value = view.getFloat32(4 * i, true);
-    if (!Number.isFinite(value)) return `${label} holds ${value} at index ${i}`;
-    target[i] = value;
+  if (littleEndian) {
+    // The bytes are the array already: one copy (to an aligned buffer), then one pass to check them.
+    target.set(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+    for (let i = 0; i < target.length; i++) {
+      if (!Number.isFinite(target[i])) return `${label} holds ${target[i]} at index ${i}`;
+    }
+  } else {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < target.length; i++) {
+      const value = view.getFloat32(4 * i, true);
+      if (!Number.isFinite(value)) return `${label} holds ${value} at index ${i}`;
+      target[i] = value;
+    }
   }
   if (checksum === undefined) return undefined;
   if (typeof checksum !== 'string' || !/^[0-9a-f]{64}$/.test(checksum)) return `${label}: sha256 must be 64 hex digits`;
