@@ -49,7 +49,7 @@ describe('cnn models', () => {
     const tiny = await runCli(['models', file]);
     expect(tiny.exitCode).toBe(0);
     // conv 2x(9+1) and affine (2*26*26+1)x10
-    expect(tiny.stdout).toMatch(/ 13,530 parameters/);
+    expect(tiny.stdout).toMatch(/ 13,550 parameters/);
     expect(tiny.stdout).toMatch(/tanh1 +tanh +\[2,26,26\]/);
   });
 });
