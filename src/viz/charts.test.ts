@@ -85,6 +85,13 @@ describe('renderReport', () => {
   };
   const html = renderReport(input);
 
+  it('draws validation accuracy only for a run that has it', () => {
+    expect(html).not.toContain('validation');
+    const validated = renderReport({ ...input, history: input.history.map((record, i) => ({ ...record, validationAccuracy: 0.8 + i / 10 })) });
+    expect(validated).toContain('<title>epoch 2: validation 90.0%</title>');
+    expect(validated).toContain('chose the epoch this snapshot keeps');
+  });
+
   it('holds every section, with the charts inline', () => {
     for (const id of ['loss-chart', 'accuracy-chart', 'confusion', 'per-class']) expect(html).toContain(`<svg id="${id}"`);
     expect(html).toContain('src="data:image/png;base64,AAAA"');

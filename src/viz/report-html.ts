@@ -71,17 +71,22 @@ function trainingSection(history: EpochRecord[]): string {
     series: [{ name: 'loss', colour: '#d97706', values: history.map((record) => record.trainLoss) }],
     format: (value, decimals) => value.toFixed(decimals),
   });
+  const validated = history.every((record) => record.validationAccuracy !== undefined);
   const accuracy = lineChart({
     id: 'accuracy-chart', title: 'Accuracy per epoch',
     series: [
       { name: 'train', colour: '#0891b2', values: history.map((record) => record.trainAccuracy) },
       { name: 'test', colour: '#16a34a', values: history.map((record) => record.testAccuracy) },
+      // Only a run with --validation has these; every record has one then.
+      ...(validated ? [{ name: 'validation', colour: '#7c3aed', values: history.map((record) => record.validationAccuracy!) }] : []),
     ],
     format: (value, decimals) => percent(value, Math.max(0, decimals - 2)),
   });
   return `${heading}<div class="row">${loss}${accuracy}</div>` +
     '<p class="note">Train accuracy is the running accuracy over each epoch\'s batches as they were learned; ' +
-    'test accuracy is measured after the epoch.</p></section>';
+    'test accuracy is measured after the epoch' +
+    (validated ? '; validation accuracy is on the training images held out by --validation, which chose the epoch this snapshot keeps' : '') +
+    '.</p></section>';
 }
 
 function filtersSection(filters: ReportInput['filters']): string {
