@@ -6,6 +6,7 @@
 
 import { convOutSize } from '../tensor/geometry.js';
 import { kernels } from '../kernels/backend.js';
+import type { PoolGeometry } from '../kernels/elementwise.js';
 import { dtypeOf, type FloatArray, type Tensor } from '../tensor/tensor.js';
 import { checkGradient, checkInput, noForward } from './check.js';
 import type { Layer, LayerContext, Param, PoolingSpec } from './layer.js';
@@ -45,12 +46,10 @@ export class Pooling implements Layer {
   // x is (N,C,H,W); out is (N,C,OH,OW); argmax holds, per output, the flat index into x.
   forward(x: Tensor): Tensor {
     const N = checkInput(this.name, x, this.inputShape);
-    const [C, H, W] = this.inputShape;
-    const [, OH, OW] = this.outputShape;
-    const { size, stride = size, pad = 0 } = this.config;
+    const [C, OH, OW] = this.outputShape;
     // Pooling has no weights to fix its precision, so its buffers follow the input's.
     const out = this.scratch.get('out', N * C * OH * OW, dtypeOf(x.data));
-    const geometry = { planes: N * C, H, W, size, stride, pad, OH, OW };
+    const geometry = this.geometry(N);
     if (this.config.mode === 'average') {
       averagePoolForward(x.data, geometry, out);
     } else {
@@ -69,10 +68,7 @@ export class Pooling implements Layer {
     const inputs = N * this.inputShape[0] * this.inputShape[1] * this.inputShape[2];
     const dx = this.scratch.get('dx', inputs, dtypeOf(dout.data));
     if (this.config.mode === 'average') {
-      const [C, H, W] = this.inputShape;
-      const [, OH, OW] = this.outputShape;
-      const { size, stride = size, pad = 0 } = this.config;
-      averagePoolBackward(dout.data, { planes: N * C, H, W, size, stride, pad, OH, OW }, dx);
+      averagePoolBackward(dout.data, this.geometry(N), dx);
     } else {
       kernels().maxPoolBackward(dout.data, this.argmax, dout.data.length, dx, inputs);
     }
@@ -83,20 +79,16 @@ export class Pooling implements Layer {
     return [];
   }
 
+  private geometry(N: number): PoolGeometry {
+    const [C, H, W] = this.inputShape;
+    const [, OH, OW] = this.outputShape;
+    const { size, stride = size, pad = 0 } = this.config;
+    return { planes: N * C, H, W, size, stride, pad, OH, OW };
+  }
+
   spec(): PoolingSpec {
     return { ...this.config };
   }
-}
-
-interface PoolGeometry {
-  planes: number;
-  H: number;
-  W: number;
-  size: number;
-  stride: number;
-  pad: number;
-  OH: number;
-  OW: number;
 }
 
 function averagePoolForward(x: FloatArray, g: PoolGeometry, out: FloatArray): void {
