@@ -1,6 +1,7 @@
 // `npm run bench`: milliseconds per SimpleConvNet training step (batch 100: forward, backward, Adam)
 // on one thread and on all of them, inference images per second, and the matrix product's GFLOP/s.
-// `-- --json` adds one JSON line; `-- --threads N` sets the thread count (default: every core).
+// `-- --json` adds one JSON line; `-- --threads N` sets the thread count (default: every core);
+// `-- --model deep` times another preset; `-- --layers` adds where a step's time goes, per layer.
 
 import { datasetTensor, epochBatches } from '../src/data/batches.js';
 import { limitDataset, loadMnist } from '../src/data/mnist.js';
@@ -8,23 +9,21 @@ import { activeThreadCount, kernels, setThreadCount } from '../src/kernels/backe
 import { defaultThreadCount } from '../src/kernels/wasm/threads.js';
 import { coreScaling } from './cores.js';
 import { Network } from '../src/models/network.js';
-import { simpleConvNet } from '../src/models/presets.js';
+import { presets } from '../src/models/presets.js';
+import { layerTimes, median } from './layers.js';
 import { Adam } from '../src/optim/adam.js';
 import { Random } from '../src/tensor/random.js';
 
 const json = process.argv.includes('--json');
+const byLayer = process.argv.includes('--layers');
+const model = valueOf('--model') ?? 'simple';
+if (!Object.hasOwn(presets, model)) throw new Error(`--model must be one of ${Object.keys(presets).join(', ')}`);
 const steps = Number(valueOf('--steps') ?? 30);
 const warmup = Number(valueOf('--warmup') ?? 5);
 
 function valueOf(flag: string): string | undefined {
   const index = process.argv.indexOf(flag);
   return index >= 0 ? process.argv[index + 1] : undefined;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function gemmGflops(size: number, repeats: number): number {
@@ -41,16 +40,17 @@ function gemmGflops(size: number, repeats: number): number {
 }
 
 const mnist = await loadMnist();
+const stepBatches = () => epochBatches(limitDataset(mnist.train, 100 * (steps + warmup)), 100, new Random(1));
 const threads = Number(valueOf('--threads') ?? defaultThreadCount());
 
 /** Median ms per training step on `count` threads, over `steps` batches after `warmup`. */
 function trainStep(count: number): number {
   setThreadCount(count);
-  const network = new Network(simpleConvNet(), { seed: 1 });
+  const network = new Network(presets[model].model(), { seed: 1 });
   const optimizer = new Adam();
   const params = network.params();
   const times: number[] = [];
-  for (const batch of epochBatches(limitDataset(mnist.train, 100 * (steps + warmup)), 100, new Random(1))) {
+  for (const batch of stepBatches()) {
     const started = performance.now();
     network.gradient(batch.x, batch.labels);
     optimizer.update(params);
@@ -61,7 +61,7 @@ function trainStep(count: number): number {
 
 const oneThreadMs = threads > 1 ? trainStep(1) : undefined;
 const trainStepMs = trainStep(threads);
-const network = new Network(simpleConvNet(), { seed: 1 });
+const network = new Network(presets[model].model(), { seed: 1 });
 
 const inferenceCount = Number(valueOf('--inference') ?? 10000);
 const testSet = limitDataset(mnist.test, inferenceCount);
@@ -74,7 +74,16 @@ const gflops = gemmGflops(512, 10);
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 const machineScaling = threads > 1 ? await coreScaling() : 1;
 
+const parts = byLayer
+  ? [1, threads].filter((count, index) => index === 0 || count !== 1).map((count) => {
+      setThreadCount(count);
+      return { threads: count, parts: layerTimes(new Network(presets[model].model(), { seed: 1 }), new Adam(), stepBatches(), warmup) };
+    })
+  : [];
+setThreadCount(threads);
+
 const result = {
+  model,
   kernels: kernels().name,
   threads: activeThreadCount(),
   trainStepMs: Number(trainStepMs.toFixed(2)),
@@ -87,6 +96,7 @@ const result = {
   peakRssMb: Math.round(peakRssMb),
 };
 const rows: [string, string][] = [
+  ['model', result.model],
   ['kernels', result.kernels],
   ['threads', String(result.threads)],
   ['training step, batch 100, 1 thread (median ms)', result.trainStepMsOneThread.toFixed(2)],
@@ -100,4 +110,14 @@ const rows: [string, string][] = [
 ];
 const width = Math.max(...rows.map(([label]) => label.length));
 for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
-if (json) console.log(JSON.stringify(result));
+if (byLayer) {
+  console.log(`\nwhere a step's time goes (median ms; threads ${parts.map((entry) => entry.threads).join(' and ')})`);
+  const names = parts[0].parts.map((entry) => entry.part);
+  const labelWidth = Math.max(...names.map((name) => name.length));
+  for (const name of names) {
+    const times = parts.map((entry) => entry.parts.find((part) => part.part === name)?.ms ?? 0);
+    const speedup = times.length > 1 && times[1] > 0 ? `  ${(times[0] / times[1]).toFixed(2)}x` : '';
+    console.log(`${name.padEnd(labelWidth)}  ${times.map((ms) => ms.toFixed(3).padStart(8)).join('  ')}${speedup}`);
+  }
+}
+if (json) console.log(JSON.stringify({ ...result, ...(byLayer && { layers: parts }) }));
