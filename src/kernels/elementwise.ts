@@ -82,7 +82,8 @@ export function maxPoolForward(x: FloatArray, g: PoolGeometry, out: FloatArray, 
 }
 
 // dx (inputs values) = 0, then each output's gradient added where its maximum came from.
-export function maxPoolBackward(dout: FloatArray, argmax: Int32Array, outputs: number, dx: FloatArray, inputs: number): void {
+/** `planes` lets a backend split the work by whole planes (N*C); the result does not depend on it. */
+export function maxPoolBackward(dout: FloatArray, argmax: Int32Array, outputs: number, dx: FloatArray, inputs: number, _planes = 1): void {
   dx.fill(0, 0, inputs);
   for (let o = 0; o < outputs; o++) dx[argmax[o]] += dout[o];
 }

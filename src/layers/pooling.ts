@@ -70,7 +70,7 @@ export class Pooling implements Layer {
     if (this.config.mode === 'average') {
       averagePoolBackward(dout.data, this.geometry(N), dx);
     } else {
-      kernels().maxPoolBackward(dout.data, this.argmax, dout.data.length, dx, inputs);
+      kernels().maxPoolBackward(dout.data, this.argmax, dout.data.length, dx, inputs, N * this.inputShape[0]);
     }
     return { shape: [N, ...this.inputShape], data: dx };
   }

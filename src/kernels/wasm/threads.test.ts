@@ -96,6 +96,36 @@ describe('two threads', () => {
     wasm.maxPoolForward(maps, pool, out, argmax);
     reference.maxPoolForward(maps, pool, expectedOut, expectedArgmax);
     expect(firstMismatch(argmax, expectedArgmax, 0, 0)).toBeUndefined();
+
+    // Overlapping windows (3x3 stride 2), so a plane's inputs collect several gradients each; enough
+    // of them (270,400 inputs) for the work to be split.
+    const overlapping = { planes: 64, H: 65, W: 65, size: 3, stride: 2, pad: 0, OH: 32, OW: 32 };
+    const planesIn = arena(64 * 65 * 65);
+    const pooled = arena(64 * 32 * 32);
+    const where = wasm.allocateIndices(pooled.length);
+    wasm.maxPoolForward(planesIn, overlapping, pooled, where);
+    const dout = arena(pooled.length);
+    const dx = arena(planesIn.length).fill(7);
+    const expectedDx = new Float32Array(planesIn.length);
+    wasm.maxPoolBackward(dout, where, dout.length, dx, dx.length, 64);
+    reference.maxPoolBackward(dout, where, dout.length, expectedDx, expectedDx.length);
+    expect(firstMismatch(dx, expectedDx, 0, 0)).toBeUndefined();
+
+    const n = 300_003;
+    // All in the arena (a copy made with map or from would not be), so both runs take the WebAssembly path.
+    const [w, grad, m, v] = [arena(n), arena(n), arena(n), arena(n)];
+    for (let i = 0; i < n; i++) v[i] = Math.abs(v[i]);
+    const copy = (values: Float32Array): Float32Array => {
+      const target = arena(n);
+      target.set(values);
+      return target;
+    };
+    const [we, me, ve] = [copy(w), copy(m), copy(v)];
+    wasm.adamUpdate(w, grad, m, v, n, 0.001, 0.9, 0.999);
+    setThreadCount(1);
+    wasm.adamUpdate(we, grad, me, ve, n, 0.001, 0.9, 0.999);
+    setThreadCount(2);
+    for (const [split, single] of [[w, we], [m, me], [v, ve]]) expect(firstMismatch(split, single, 0, 0)).toBeUndefined();
   });
 
   it('a training step is bitwise reproducible on two threads, and close to one thread', () => {

@@ -27,7 +27,7 @@ interface KernelExports {
   rowsToPlanes(product: number, bias: number, N: number, F: number, P: number, out: number): void;
   planesToRows(dout: number, N: number, F: number, P: number, rows: number, dbias: number): void;
   maxPoolForward(x: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, out: number, argmax: number): void;
-  maxPoolBackward(dout: number, argmax: number, outputs: number, dx: number, inputs: number): void;
+  maxPoolBackward(dout: number, argmax: number, outputs: number, dx: number, zeroFrom: number, zeroCount: number): void;
   adamUpdate(w: number, g: number, m: number, v: number, n: number, stepSize: number, oneMinusBeta1: number, oneMinusBeta2: number): void;
   addInto(target: number, source: number, n: number): void;
   convolutionForward(x: number, weights: number, bias: number, first: number, count: number, C: number, H: number, W: number, F: number, K: number, OH: number, OW: number, out: number): void;
@@ -256,15 +256,25 @@ export const wasmKernels: Kernels = {
       at[0], first, end - first, g.H, g.W, g.size, g.stride, g.pad, g.OH, g.OW, at[1], at[2],
     ]);
   },
-  maxPoolBackward(dout, argmax, outputs, dx, inputs) {
+  maxPoolBackward(dout, argmax, outputs, dx, inputs, planes = 1) {
     const at = addresses(dout, argmax, dx);
-    if (!wasm || !at) return reference.maxPoolBackward(dout, argmax, outputs, dx, inputs);
-    wasm.maxPoolBackward(at[0], at[1], outputs, at[2], inputs);
+    if (!wasm || !at) return reference.maxPoolBackward(dout, argmax, outputs, dx, inputs, planes);
+    // Split by whole planes: a plane's outputs only reach its own inputs, so no two threads add into
+    // one value, and each value sums its gradients in the same order whatever the thread count.
+    const outputsPerPlane = outputs / planes;
+    const inputsPerPlane = inputs / planes;
+    parallelRanges('maxPoolBackward', planes, inputs, 1, (first, end) => [
+      at[0] + 4 * first * outputsPerPlane, at[1] + 4 * first * outputsPerPlane, (end - first) * outputsPerPlane, at[2],
+      first * inputsPerPlane, (end - first) * inputsPerPlane,
+    ]);
   },
   adamUpdate(w, g, m, v, n, stepSize, beta1, beta2) {
     const at = addresses(w, g, m, v);
     if (!wasm || !at) return reference.adamUpdate(w, g, m, v, n, stepSize, beta1, beta2);
-    wasm.adamUpdate(at[0], at[1], at[2], at[3], n, stepSize, 1 - beta1, 1 - beta2);
+    // Each weight's update reads only its own values: any split gives the same numbers.
+    parallelRanges('adamUpdate', n, n, 16, (i0, i1) => [
+      at[0] + 4 * i0, at[1] + 4 * i0, at[2] + 4 * i0, at[3] + 4 * i0, i1 - i0, stepSize, 1 - beta1, 1 - beta2,
+    ]);
   },
   allocate(length: number, dtype: DType): FloatArray {
     return (dtype === 'float32' && wasm ? arenaFloat32(length) : undefined) ?? allocate(length, dtype);

@@ -238,8 +238,10 @@ function maxPool2x2(
 }
 
 // dx = 0, then each output's gradient added at the input position that won the forward pass.
-export function maxPoolBackward(dout: usize, argmax: usize, outputs: i32, dx: usize, inputs: i32): void {
-  memory.fill(dx, 0, <usize>inputs << 2);
+// Zeroes dx[zeroFrom, zeroFrom + zeroCount), then adds each dout to the input its argmax names (an
+// index from dx). A thread given whole planes zeroes and fills only those planes' inputs.
+export function maxPoolBackward(dout: usize, argmax: usize, outputs: i32, dx: usize, zeroFrom: i32, zeroCount: i32): void {
+  memory.fill(dx + (<usize>zeroFrom << 2), 0, <usize>zeroCount << 2);
   for (let o = 0; o < outputs; o++) {
     const at = dx + (<usize>load<i32>(argmax + (<usize>o << 2)) << 2);
     store<f32>(at, load<f32>(at) + load<f32>(dout + (<usize>o << 2)));
