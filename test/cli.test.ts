@@ -103,6 +103,25 @@ describe('cnn train, eval, predict', () => {
   });
 });
 
+describe('the shipped snapshots of the classic nets', () => {
+  // Full-set accuracy is in the README; here the first 2000 test images, to stay quick.
+  it.each([
+    ['lenet', 'lenet.json', 0.97],
+    ['deep', 'deep-convnet.json', 0.985],
+  ])('cnn eval --model %s uses params/%s and classifies MNIST', async (model, file, minimum) => {
+    const { stdout, stderr, exitCode } = await runCli(['eval', '--model', model, '--limit', '2000', '--json'], { cwd: work });
+    expect(exitCode, stderr).toBe(0);
+    expect(stderr).toContain(`params/${file}`);
+    expect(JSON.parse(stdout).accuracy).toBeGreaterThan(minimum);
+  });
+
+  it('cnn predict --model deep reads the sample digits', async () => {
+    const { stdout, exitCode } = await runCli(['predict', '--model', 'deep', sample('digit-3-paper.jpg'), sample('digit-7-canvas.png'), '--json'], { cwd: work });
+    expect(exitCode).toBe(0);
+    expect(JSON.parse(stdout).map((outcome: { digit: number }) => outcome.digit)).toEqual([3, 7]);
+  });
+});
+
 describe('cnn predict with the shipped snapshot', () => {
   const samples: [string, number][] = [
     ['digit-3-paper.jpg', 3],
