@@ -25,7 +25,7 @@ export { createLayer } from './layers/create.js';
 
 export { Network, argmax, type ModelSpec, type NetworkOptions } from './models/network.js';
 export { simpleConvNet, leNet, alexNet, deepConvNet, withWeightInit, presets, type SimpleConvNetOptions } from './models/presets.js';
-export { parseModelFile, loadModelFile } from './models/model-file.js';
+export { parseModelFile, loadModelFile } from './io/model-file.js';
 export { validateModelSpec, buildNetwork } from './models/validate.js';
 
 export { SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam, createOptimizer, optimizerNames } from './optim/index.js';

@@ -3,7 +3,7 @@
 
 import type { Command } from 'commander';
 import { describeSpec } from '../../layers/layer.js';
-import { isPresetName, resolveModel } from '../../models/model-file.js';
+import { isPresetName, resolveModel } from '../../io/model-file.js';
 import type { ModelSpec } from '../../models/network.js';
 import { presets } from '../../models/presets.js';
 import { buildNetwork } from '../../models/validate.js';

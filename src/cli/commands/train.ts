@@ -17,7 +17,7 @@ import { errnoReason } from '../../io/files.js';
 import { saveSnapshot, type SnapshotMetadata } from '../../io/snapshot.js';
 import { renderTrainingChart } from '../../viz/terminal-chart.js';
 import { Network } from '../../models/network.js';
-import { isPresetName, resolveModel } from '../../models/model-file.js';
+import { isPresetName, resolveModel } from '../../io/model-file.js';
 import { presets, withWeightInit } from '../../models/presets.js';
 import { weightInitNames, type WeightInit } from '../../layers/layer.js';
 import { createOptimizer, optimizerNames } from '../../optim/index.js';

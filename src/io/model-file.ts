@@ -5,10 +5,10 @@
 
 import { existsSync } from 'node:fs';
 import { CnnError } from '../errors.js';
-import { readUserFile } from '../io/files.js';
-import type { ModelSpec } from './network.js';
-import { presets } from './presets.js';
-import { buildNetwork, validateModelSpec } from './validate.js';
+import { readUserFile } from './files.js';
+import type { ModelSpec } from '../models/network.js';
+import { presets } from '../models/presets.js';
+import { buildNetwork, validateModelSpec } from '../models/validate.js';
 
 const MAX_MODEL_FILE_BYTES = 4 * 2 ** 20;
 const mnistInput = [1, 28, 28];
