@@ -107,6 +107,7 @@ describe('the shipped snapshots of the classic nets', () => {
   // Full-set accuracy is in the README; here the first 2000 test images, to stay quick.
   it.each([
     ['lenet', 'lenet.json', 0.97],
+    ['alexnet', 'alexnet.json', 0.985],
     ['deep', 'deep-convnet.json', 0.985],
   ])('cnn eval --model %s uses params/%s and classifies MNIST', async (model, file, minimum) => {
     const { stdout, stderr, exitCode } = await runCli(['eval', '--model', model, '--limit', '2000', '--json'], { cwd: work });
