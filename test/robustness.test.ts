@@ -118,6 +118,7 @@ beforeAll(() => {
   writeFileSync(path('net-geometry.json'), JSON.stringify([{ type: 'convolution', filters: 4, size: 5, stride: 2 }, { type: 'affine', units: 10 }]));
   writeFileSync(path('net-unfit.json'), JSON.stringify([{ type: 'affine', units: 30 }, { type: 'pooling', size: 2 }]));
   writeFileSync(path('net-wide.json'), JSON.stringify({ input: [1, 32, 32], layers: [{ type: 'affine', units: 10 }] }));
+  writeFileSync(path('net-five.json'), JSON.stringify([{ type: 'affine', units: 5 }]));
   writeFileSync(path('net-rate.json'), JSON.stringify([{ type: 'dropout', rate: 1.5 }, { type: 'affine', units: 10 }]));
   mkdirSync(path('locked'), { mode: 0o555 });
   idxDirectory('idx-none', { [images]: null, [labels]: null });
@@ -225,6 +226,7 @@ const rows: Row[] = [
   ['model file layer that does not fit', ['train', '--model', 'net-unfit.json'], 1, /^cnn: net-unfit\.json: layer 1: pool1: pooling needs a \[C,H,W\] input, got \[30\]$/],
   ['model file bad dropout rate', ['train', '--model', 'net-rate.json'], 1, /^cnn: net-rate\.json: layer 0 \(dropout\): rate must be a number in \[0, 1\), got 1\.5$/],
   ['model file for 32x32 input', ['train', '--model', 'net-wide.json', '--train-limit', '10', '--test-limit', '10', '--out', 'wide/net.json'], 1, /^cnn: the model takes input \[1,32,32\], but the images are \[1,28,28\]$/],
+  ['model file with 5 classes for 10 digits', ['train', '--model', 'net-five.json', '--train-limit', '20', '--test-limit', '10', '--out', 'five/net.json'], 1, /^cnn: the model outputs 5 classes, but the labels go up to \d; its last affine layer needs at least \d+ units$/],
   ['model file as its own output', ['train', '--model', 'net-unknown.json', '--out', 'net-unknown.json'], 2, /^cnn: --out net-unknown\.json: that is the model file itself/],
   ['--validation all of the data', ['train', '--train-limit', '50', '--validation', '50', '--out', 'split/net.json'], 2, /^cnn: --validation 50: the training set has only 50 images; hold out fewer$/],
   ['--weight-init lecun', ['train', '--weight-init', 'lecun'], 2, /^cnn: option '--weight-init <he\|xavier\|x>' argument 'lecun' is invalid: must be he, xavier, relu, sigmoid or a positive number, got "lecun"/],

@@ -110,8 +110,42 @@ describe('decodeSimplePng gives sharp\'s pixels exactly', () => {
   });
 });
 
+/** A PNG's chunks, each whole (length, type, body, CRC), to reorder or repeat. */
+function chunksOf(png: Buffer): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (let offset = 8; offset < png.length; offset += 12 + png.readUInt32BE(offset)) chunks.push(png.subarray(offset, offset + 12 + png.readUInt32BE(offset)));
+  return chunks;
+}
+
+function fromChunks(chunks: Buffer[]): Buffer {
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ...chunks]);
+}
+
 describe('decodeSimplePng leaves the rest to sharp', () => {
   const plain = () => handPng(8, 8, 0, noise(64, 1), [0]);
+  // A palette image whose chunks the cases below rearrange: IHDR, PLTE, tRNS, IDAT, IDAT, IEND.
+  const palette = chunk('PLTE', Buffer.from([0, 0, 0, 255, 255, 255, 200, 10, 30]));
+  const alpha = chunk('tRNS', Buffer.from([0, 128]));
+  const paletted = (): Buffer[] => {
+    const [header, , , data, end] = chunksOf(handPng(4, 4, 3, Buffer.from(noise(16, 2, 3).map((v) => Math.round((v * 2) / 255))), [0], [palette, alpha]));
+    const body = data.subarray(8, data.length - 4);
+    return [header, palette, alpha, chunk('IDAT', body.subarray(0, 5)), chunk('IDAT', body.subarray(5)), end];
+  };
+
+  it('accepts the palette case the reordered ones start from, split image data and all', async () => {
+    await expectSameAsSharp(fromChunks(paletted()));
+  });
+
+  it.each([
+    ['tRNS after the image data', ([h, p, t, d1, d2, e]: Buffer[]) => [h, p, d1, d2, t, e]],
+    ['tRNS before the palette', ([h, p, t, d1, d2, e]: Buffer[]) => [h, t, p, d1, d2, e]],
+    ['two tRNS chunks', ([h, p, t, d1, d2, e]: Buffer[]) => [h, p, t, t, d1, d2, e]],
+    ['a tRNS longer than the palette', ([h, p, , d1, d2, e]: Buffer[]) => [h, p, chunk('tRNS', Buffer.from([1, 2, 3, 4])), d1, d2, e]],
+    ['two palettes', ([h, p, t, d1, d2, e]: Buffer[]) => [h, p, p, t, d1, d2, e]],
+    ['a palette after the image data', ([h, , t, d1, d2, e]: Buffer[]) => [h, t, d1, d2, palette, e]],
+    ['image data split by another chunk', ([h, p, t, d1, d2, e]: Buffer[]) => [h, p, t, d1, chunk('tEXt', Buffer.from('a\0b')), d2, e]],
+    ['two headers', ([h, p, t, d1, d2, e]: Buffer[]) => [h, h, p, t, d1, d2, e]],
+  ])('%s', (_name, reorder) => expect(decodeSimplePng(fromChunks(reorder(paletted())), 640)).toBeNull());
 
   it('accepts the plain case these build on', () => expect(decodeSimplePng(plain(), 640)).not.toBeNull());
 

@@ -32,6 +32,9 @@ export function decodeSimplePng(bytes: Uint8Array, maxSide: number): DecodedRgba
   let transparency: Uint8Array | null = null;
   const compressed: Uint8Array[] = [];
   let ended = false;
+  // libpng ignores or refuses chunks out of their order (a tRNS after the image data, a second
+  // palette, image data split by another chunk); rather than copy its choices, such files go to sharp.
+  let previous = '';
   for (let offset = 8; offset + 12 <= bytes.length && !ended; ) {
     const length = view.getUint32(offset);
     const end = offset + 12 + length;
@@ -39,7 +42,8 @@ export function decodeSimplePng(bytes: Uint8Array, maxSide: number): DecodedRgba
     const type = String.fromCharCode(bytes[offset + 4], bytes[offset + 5], bytes[offset + 6], bytes[offset + 7]);
     const body = bytes.subarray(offset + 8, offset + 8 + length);
     if (crc32(bytes.subarray(offset + 4, offset + 8 + length)) !== view.getUint32(offset + 8 + length)) return null;
-    if (offset === 8 && type !== 'IHDR') return null;
+    if ((offset === 8) !== (type === 'IHDR')) return null;
+    const dataStarted = compressed.length > 0;
     if (type === 'IHDR') {
       if (length !== 13) return null;
       width = view.getUint32(offset + 8);
@@ -49,12 +53,15 @@ export function decodeSimplePng(bytes: Uint8Array, maxSide: number): DecodedRgba
       if (width < 1 || height < 1 || width > maxSide || height > maxSide) return null;
       colourType = colour;
     } else if (type === 'PLTE') {
+      if (colourType !== 3 || palette !== null || dataStarted || length === 0 || length % 3 !== 0 || length > 768) return null;
       palette = body;
     } else if (type === 'tRNS') {
-      // A palette's alpha table is simple; a grey or RGB colour key is left to sharp.
-      if (colourType !== 3) return null;
+      // Only a palette's alpha table, once, between the palette and the data, no longer than the
+      // palette; a grey or RGB colour key is left to sharp too.
+      if (palette === null || transparency !== null || dataStarted || length > palette.length / 3) return null;
       transparency = body;
     } else if (type === 'IDAT') {
+      if (dataStarted && previous !== 'IDAT') return null;
       compressed.push(body);
     } else if (type === 'IEND') {
       ended = true;
@@ -62,10 +69,11 @@ export function decodeSimplePng(bytes: Uint8Array, maxSide: number): DecodedRgba
       // An unknown chunk with an upper-case first letter is critical: the decoder must understand it.
       return null;
     }
+    previous = type;
     offset = end;
   }
   if (!ended || colourType < 0 || compressed.length === 0) return null;
-  if (colourType === 3 && (palette === null || palette.length % 3 !== 0 || palette.length === 0)) return null;
+  if (colourType === 3 && palette === null) return null;
   const channels = CHANNELS[colourType];
   const stride = width * channels;
   const expected = (stride + 1) * height;

@@ -80,6 +80,17 @@ describe('serializeSnapshot / parseSnapshot', () => {
     });
   });
 
+  it('saves batch normalization\'s running statistics, and refuses a negative variance', () => {
+    const withNorm = new Network({ input: [1, 6, 6], layers: [{ type: 'convolution', filters: 2, size: 3 }, { type: 'batchnorm' }, { type: 'affine', units: 3 }] }, { seed: 2 });
+    const variance = withNorm.tensors().find((tensor) => tensor.name === 'batchnorm1.runningVariance')!;
+    variance.value.data.set([0.5, 2]);
+    const text = serializeSnapshot(withNorm, {});
+    const loaded = parseSnapshot(text, 'bn.json').network.tensors().find((tensor) => tensor.name === 'batchnorm1.runningVariance')!;
+    expect(Array.from(loaded.value.data)).toEqual([0.5, 2]);
+    variance.value.data.set([0.5, -1]);
+    expect(() => parseSnapshot(serializeSnapshot(withNorm, {}), 'bn.json')).toThrow(/^bn.json: tensor batchnorm1.runningVariance holds a negative variance -1 at index 1$/);
+  });
+
   it('keeps metadata, unknown keys included', () => {
     const withExtra = { ...metadata, optimizerState: { step: 3 }, note: 'hello' };
     expect(parseSnapshot(serializeSnapshot(trainedNetwork(), withExtra), 'p').metadata).toEqual(withExtra);

@@ -124,6 +124,11 @@ export function snapshotFromDocument(fields: SnapshotDocument, where: string): {
     if (!Object.hasOwn(entries, param.name)) fail(`tensor ${param.name} is missing`);
     loadTensor(entries[param.name], param.name, param.value.shape, param.value.data, fail);
   }
+  // A variance below zero passes every other check and turns every score into NaN.
+  for (const { name, value } of params) {
+    const negative = name.endsWith('.runningVariance') ? value.data.findIndex((variance) => variance < 0) : -1;
+    if (negative >= 0) fail(`tensor ${name} holds a negative variance ${value.data[negative]} at index ${negative}`);
+  }
   const expected = new Set(params.map((param) => param.name));
   const extra = Object.keys(entries).find((name) => !expected.has(name));
   if (extra !== undefined) fail(`unexpected tensor ${extra} (the model has ${[...expected].join(', ')})`);

@@ -92,6 +92,11 @@ describe('validateModelSpec', () => {
     ['weightInit on pooling', 2, { type: 'pooling', size: 2, weightInit: 0.01 }, /layer 2 \(pooling\): unknown key "weightInit"/],
   ])('rejects %s', (_case, index, layer, pattern) => rejects(withLayer(index, layer), pattern));
 
+  it('refuses a layer whose output would not fit in memory, though its weights are few', () => {
+    const model = { input: [1, 28, 28], layers: [{ type: 'convolution', filters: 4096, size: 1, pad: 1000 }, { type: 'pooling', size: 1014 }, { type: 'affine', units: 10 }] };
+    rejects(model, /layer 0 outputs 16845963264 values per image \(\[4096,2028,2028\]\), more than 16777216/);
+  });
+
   it('refuses a model whose weights would not fit in memory', () => {
     const model = { input: [1, 1024, 1024], layers: [{ type: 'affine', units: 65536 }] };
     rejects(model, /model has \d+ parameters, more than 67108864/);

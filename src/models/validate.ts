@@ -64,6 +64,11 @@ export function validateModelSpec(value: unknown, where: string): ModelSpec {
   const result: ModelSpec = { input: shape, layers: (layers as unknown[]).map((layer, index) => validateLayer(layer, `${where}: layer ${index}`)) };
   const parameters = countParameters(result);
   if (parameters > limits.parameters) fail(`model has ${parameters} parameters, more than ${limits.parameters}`);
+  // A huge padding or many filters can ask for terabytes of activations with few weights.
+  layerShapes(result).forEach(({ output }, index) => {
+    const values = output.reduce((product, dimension) => product * dimension, 1);
+    if (values > limits.inputSize) fail(`layer ${index} outputs ${values} values per image ([${output.join(',')}]), more than ${limits.inputSize}`);
+  });
   return result;
 }
 
@@ -173,28 +178,36 @@ function withOptional<T extends object>(spec: T): T {
 // Follows the shapes as far as the geometry works; where it does not, the Network constructor reports
 // the layer, so counting stops there.
 export function countParameters(model: ModelSpec): number {
+  return layerShapes(model).reduce((total, layer) => total + layer.parameters, 0);
+}
+
+/** Each layer's output shape and parameter count, as far as the geometry works. */
+function layerShapes(model: ModelSpec): { output: number[]; parameters: number }[] {
   let shape = model.input;
-  let total = 0;
+  const layers: { output: number[]; parameters: number }[] = [];
+  const size = (dimensions: readonly number[]) => dimensions.reduce((product, dimension) => product * dimension, 1);
   for (const spec of model.layers) {
+    let parameters = 0;
     if (spec.type === 'affine') {
-      total += (shape.reduce((product, dimension) => product * dimension, 1) + 1) * spec.units;
+      parameters = (size(shape) + 1) * spec.units;
       shape = [spec.units];
     } else if (spec.type === 'convolution' || spec.type === 'pooling') {
       if (shape.length !== 3) break;
       const [C, H, W] = shape;
-      const { size, pad = 0 } = spec;
-      const stride = spec.stride ?? (spec.type === 'pooling' ? size : 1);
-      const OH = (H + 2 * pad - size) / stride + 1;
-      const OW = (W + 2 * pad - size) / stride + 1;
+      const { size: window, pad = 0 } = spec;
+      const stride = spec.stride ?? (spec.type === 'pooling' ? window : 1);
+      const OH = (H + 2 * pad - window) / stride + 1;
+      const OW = (W + 2 * pad - window) / stride + 1;
       if (!Number.isInteger(OH) || !Number.isInteger(OW) || OH < 1 || OW < 1) break;
-      if (spec.type === 'convolution') total += spec.filters * (C * size * size + 1);
+      if (spec.type === 'convolution') parameters = spec.filters * (C * window * window + 1);
       shape = [spec.type === 'convolution' ? spec.filters : C, OH, OW];
     } else if (spec.type === 'batchnorm') {
       // gamma and beta per channel of an image, per feature of a vector.
-      total += 2 * (shape.length === 3 ? shape[0] : shape.reduce((product, dimension) => product * dimension, 1));
+      parameters = 2 * (shape.length === 3 ? shape[0] : size(shape));
     }
+    layers.push({ output: [...shape], parameters });
   }
-  return total;
+  return layers;
 }
 
 function isObject(value: unknown): boolean {

@@ -2,6 +2,7 @@
 
 import { datasetTensor } from '../data/batches.js';
 import type { Dataset } from '../data/mnist.js';
+import { CnnError } from '../errors.js';
 import { argmax, type Network } from '../models/network.js';
 
 export interface Evaluation {
@@ -16,6 +17,7 @@ export interface Evaluation {
 
 export function evaluate(network: Network, dataset: Dataset, batchSize = 100): Evaluation {
   const K = network.classes;
+  checkClasses(network, dataset);
   const confusion = Array.from({ length: K }, () => new Array<number>(K).fill(0));
   for (let start = 0; start < dataset.count; start += batchSize) {
     const count = Math.min(batchSize, dataset.count - start);
@@ -31,4 +33,13 @@ export function evaluate(network: Network, dataset: Dataset, batchSize = 100): E
   });
   const total = dataset.count;
   return { accuracy: total === 0 ? 0 : correct / total, correct, total, perClass, confusion };
+}
+
+/** A model with fewer outputs than the data has classes cannot be trained or scored on it. */
+export function checkClasses(network: Network, dataset: Dataset): void {
+  let largest = -1;
+  for (let i = 0; i < dataset.count; i++) if (dataset.labels[i] > largest) largest = dataset.labels[i];
+  if (largest >= network.classes) {
+    throw new CnnError(`the model outputs ${network.classes} classes, but the labels go up to ${largest}; its last affine layer needs at least ${largest + 1} units`);
+  }
 }

@@ -21,6 +21,7 @@ import { isPresetName, resolveModel } from '../../io/model-file.js';
 import { presets, withWeightInit } from '../../models/presets.js';
 import { weightInitNames, type WeightInit } from '../../layers/layer.js';
 import { createOptimizer, optimizerNames } from '../../optim/index.js';
+import { checkClasses } from '../../train/evaluate.js';
 import { train, TrainingDiverged, type EpochRecord, type TrainPosition } from '../../train/train.js';
 import { gracefulStop, interruptedExitCode } from '../interrupt.js';
 import { displayPath } from '../locations.js';
@@ -74,6 +75,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
   if (resumed !== undefined) checkResumable(plan, trainSet.count);
   const network = resumed?.network ?? new Network(model!, { seed: settings.seed });
   checkInputFits(network, trainSet);
+  checkClasses(network, trainSet);
   await mkdir(dirname(out), { recursive: true });
   const optimizer = resumed?.optimizer ?? createOptimizer(settings.optimizer, settings.learningRate);
   const history: EpochRecord[] = [...(resumed?.metadata.history ?? [])];
@@ -124,7 +126,7 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
       },
     });
   } catch (error) {
-    if (error instanceof TrainingDiverged) throw divergedError(error, plan, history.length);
+    if (error instanceof TrainingDiverged) throw divergedError(error, plan, chosen?.epoch ?? 0);
     throw error;
   } finally {
     progress.stop();
@@ -228,8 +230,8 @@ function reportStop(position: TrainPosition, checkpoint: string, batches: number
   message(`cnn: interrupted; saved ${displayPath(checkpoint)} in ${where}. Resume with: cnn train --resume ${displayPath(checkpoint)}`);
 }
 
-function divergedError(error: TrainingDiverged, { settings, out }: RunPlan, epochsSaved: number): CnnError {
-  const kept = epochsSaved > 0 ? `${displayPath(out)} keeps epoch ${epochsSaved}` : 'nothing was saved';
+function divergedError(error: TrainingDiverged, { settings, out }: RunPlan, keptEpoch: number): CnnError {
+  const kept = keptEpoch > 0 ? `${displayPath(out)} keeps epoch ${keptEpoch}` : 'nothing was saved';
   return new CnnError(
     `${error.message}. Try a lower learning rate than --lr ${settings.learningRate} (${settings.optimizer}); ${kept}`,
   );
