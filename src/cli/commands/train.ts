@@ -40,7 +40,7 @@ export function registerTrain(program: Command): void {
     .option('--batch-size <n>', 'images per step', positiveInteger, 100)
     .option('--optimizer <name>', `update rule (${optimizerNames.join(', ')})`, oneOf(optimizerNames), 'adam')
     .option('--lr <x>', 'learning rate (default: the optimizer\'s, 0.001 for adam, 0.01 otherwise)', positiveNumber)
-    .option('--seed <n>', 'seed for weights and sample order', positiveInteger, 1)
+    .option('--seed <n>', 'seed for weights, sample order, dropout and augmentation', positiveInteger, 1)
     .option('--train-limit <n>', 'use only the first n training images', positiveInteger)
     .option('--test-limit <n>', 'evaluate on the first n test images only', positiveInteger)
     .option('--validation <n>', 'hold out the last n training images; the snapshot keeps the epoch best on them', positiveInteger)
