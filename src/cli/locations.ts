@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isPresetName } from '../io/model-file.js';
 import { presets } from '../models/presets.js';
 
 /** The package root: dist/cli.js sits one level below it. */
@@ -13,7 +14,7 @@ export function packageRoot(): string {
 
 /** params/<preset file>, or for a model file params/<its name>: nets/wide.json trains into params/wide.json. */
 export function defaultOutput(model: string): string {
-  return join('params', Object.hasOwn(presets, model) ? presets[model].fileName : basename(model));
+  return join('params', isPresetName(model) ? presets[model].fileName : basename(model));
 }
 
 /** The snapshot to use when none is named, and how to describe it to the user. */
