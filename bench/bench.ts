@@ -3,7 +3,7 @@
 // `-- --json` adds one JSON line; `-- --threads N` sets the thread count (default: every core);
 // `-- --model deep` times another preset; `-- --layers` adds where a step's time goes, per layer.
 
-import { datasetTensor, epochBatches } from '../src/data/batches.js';
+import { datasetTensor, epochBatches, type Batch } from '../src/data/batches.js';
 import { limitDataset, loadMnist } from '../src/data/mnist.js';
 import { activeThreadCount, kernels, setThreadCount } from '../src/kernels/backend.js';
 import { defaultThreadCount } from '../src/kernels/wasm/threads.js';
@@ -43,24 +43,46 @@ const mnist = await loadMnist();
 const stepBatches = () => epochBatches(limitDataset(mnist.train, 100 * (steps + warmup)), 100, new Random(1));
 const threads = Number(valueOf('--threads') ?? defaultThreadCount());
 
-/** Median ms per training step on `count` threads, over `steps` batches after `warmup`. */
-function trainStep(count: number): number {
-  setThreadCount(count);
-  const network = new Network(presets[model].model(), { seed: 1 });
-  const optimizer = new Adam();
-  const params = network.params();
-  const times: number[] = [];
-  for (const batch of stepBatches()) {
-    const started = performance.now();
-    network.gradient(batch.x, batch.labels);
-    optimizer.update(params);
-    times.push(performance.now() - started);
+// The machine's speed drifts by a third within minutes (a shared host), so one thread and all of
+// them are timed in alternating rounds rather than one after the other: each round runs both, and
+// the medians over all rounds compare like with like. A round's first steps after switching the
+// thread count are not counted: the workers start and warm up there.
+const rounds = Number(valueOf('--rounds') ?? 5);
+
+/** Median ms per training step for each thread count in `counts`, over `steps` counted steps each. */
+function trainSteps(counts: number[]): number[] {
+  const runs = counts.map(() => ({ network: new Network(presets[model].model(), { seed: 1 }), optimizer: new Adam(), times: [] as number[] }));
+  // The batches come from a generator that refills one buffer, so they are drawn as needed.
+  let batches = stepBatches();
+  const nextBatch = (): Batch => {
+    let drawn = batches.next();
+    if (drawn.done) {
+      batches = stepBatches();
+      drawn = batches.next();
+    }
+    return drawn.value as Batch;
+  };
+  const perRound = Math.ceil(steps / rounds);
+  for (let round = 0; round < rounds; round++) {
+    counts.forEach((count, index) => {
+      setThreadCount(count);
+      const { network, optimizer, times } = runs[index];
+      for (let step = 0; step < warmup + perRound; step++) {
+        const batch = nextBatch();
+        const started = performance.now();
+        network.gradient(batch.x, batch.labels);
+        optimizer.update(network.params());
+        if (step >= warmup) times.push(performance.now() - started);
+      }
+    });
   }
-  return median(times.slice(warmup));
+  return runs.map(({ times }) => median(times));
 }
 
-const oneThreadMs = threads > 1 ? trainStep(1) : undefined;
-const trainStepMs = trainStep(threads);
+const timed = trainSteps(threads > 1 ? [1, threads] : [threads]);
+const trainStepMs = timed[timed.length - 1];
+const oneThreadMs = threads > 1 ? timed[0] : undefined;
+setThreadCount(threads);
 const network = new Network(presets[model].model(), { seed: 1 });
 
 const inferenceCount = Number(valueOf('--inference') ?? 10000);
