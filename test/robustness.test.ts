@@ -21,7 +21,7 @@ const work = mkdtempSync(join(tmpdir(), 'cnn-bad-input-'));
 const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 const canDropPrivileges =
   !('uid' in unprivileged) ||
-  spawnSync(process.execPath, [join(repositoryRoot, 'bin', 'cnn.js'), '--version'], { ...unprivileged, cwd: tmpdir() }).status === 0;
+  spawnSync(process.execPath, [join(repositoryRoot, 'bin', 'cnn.cjs'), '--version'], { ...unprivileged, cwd: tmpdir() }).status === 0;
 const path = (...parts: string[]) => join(work, ...parts);
 
 type Document = { model: { layers: Record<string, unknown>[] }; tensors: Record<string, { data: string }>; [key: string]: unknown };

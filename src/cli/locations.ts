@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { isPresetName } from '../io/model-file.js';
 import { presets } from '../models/presets.js';
 
-/** The package root: dist/cli.js sits one level below it. */
+/** The package root: dist/cli.cjs sits one level below it. */
 export function packageRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..');
 }

@@ -34,11 +34,15 @@ for (const command of program.commands) command.exitOverride();
 
 // --debug is read here rather than declared per command, so it works before or after any subcommand.
 const debug = process.argv.includes('--debug');
-try {
-  await program.parseAsync(process.argv.filter((argument) => argument !== '--debug'));
-} catch (error) {
-  process.exitCode = exitCodeFor(error);
+// A function rather than a top-level await: the bundle is CommonJS (scripts/build.js says why).
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv.filter((argument) => argument !== '--debug'));
+  } catch (error) {
+    process.exitCode = exitCodeFor(error);
+  }
 }
+void main();
 
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {

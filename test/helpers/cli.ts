@@ -1,11 +1,11 @@
-// Runs the built CLI (dist/cli.js through bin/cnn.js) as a user would, and returns what it printed.
+// Runs the built CLI (dist/cli.cjs through bin/cnn.cjs) as a user would, and returns what it printed.
 // startCli gives the running process too, for tests that signal or kill it midway.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const repositoryRoot = resolve(import.meta.dirname, '..', '..');
-const launcher = resolve(repositoryRoot, 'bin', 'cnn.js');
+const launcher = resolve(repositoryRoot, 'bin', 'cnn.cjs');
 
 export interface CliResult {
   stdout: string;
