@@ -91,44 +91,39 @@ export function decodeSimplePng(bytes: Uint8Array, maxSide: number): DecodedRgba
   return data === null ? null : { width, height, data };
 }
 
-// Undoes the per-row filters (none, sub, up, average, Paeth) in place; `bpp` is bytes per pixel.
+// Undoes the per-row filters (none, sub, up, average, Paeth); `bpp` is bytes per pixel. One loop per
+// filter rather than a switch per byte: `cnn predict` runs this once, in V8's interpreter, where
+// every branch in the inner loop costs (a 160x160 RGBA picture took 5 ms the other way).
 function unfilter(raw: Buffer, stride: number, height: number, bpp: number): Uint8Array | null {
   const out = new Uint8Array(stride * height);
+  // Row -1 is all zeros, so the first row needs no special case.
+  const zeros = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)];
-    const source = y * (stride + 1) + 1;
-    const row = y * stride;
-    const above = row - stride;
-    for (let x = 0; x < stride; x++) {
-      const left = x >= bpp ? out[row + x - bpp] : 0;
-      const up = y > 0 ? out[above + x] : 0;
-      const upLeft = y > 0 && x >= bpp ? out[above + x - bpp] : 0;
-      let predictor: number;
-      switch (filter) {
-        case 0:
-          predictor = 0;
-          break;
-        case 1:
-          predictor = left;
-          break;
-        case 2:
-          predictor = up;
-          break;
-        case 3:
-          predictor = (left + up) >> 1;
-          break;
-        case 4:
-          predictor = paeth(left, up, upLeft);
-          break;
-        default:
-          return null;
-      }
-      out[row + x] = (raw[source + x] + predictor) & 0xff;
+    const source = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    const row = out.subarray(y * stride, (y + 1) * stride);
+    const up = y > 0 ? out.subarray((y - 1) * stride, y * stride) : zeros;
+    if (filter === 0) {
+      row.set(source);
+    } else if (filter === 1) {
+      for (let x = 0; x < bpp; x++) row[x] = source[x];
+      for (let x = bpp; x < stride; x++) row[x] = source[x] + row[x - bpp];
+    } else if (filter === 2) {
+      for (let x = 0; x < stride; x++) row[x] = source[x] + up[x];
+    } else if (filter === 3) {
+      for (let x = 0; x < bpp; x++) row[x] = source[x] + (up[x] >> 1);
+      for (let x = bpp; x < stride; x++) row[x] = source[x] + ((row[x - bpp] + up[x]) >> 1);
+    } else if (filter === 4) {
+      for (let x = 0; x < bpp; x++) row[x] = source[x] + up[x];
+      for (let x = bpp; x < stride; x++) row[x] = source[x] + paeth(row[x - bpp], up[x], up[x - bpp]);
+    } else {
+      return null;
     }
   }
   return out;
 }
 
+// Storing into a Uint8Array keeps the low 8 bits, which is the sum modulo 256 that PNG specifies.
 function paeth(a: number, b: number, c: number): number {
   const p = a + b - c;
   const pa = Math.abs(p - a);
@@ -137,37 +132,34 @@ function paeth(a: number, b: number, c: number): number {
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
+// One loop per colour type, for the same reason as unfilter; RGBA is the pixels as they are.
 function toRgba(pixels: Uint8Array, count: number, colourType: number, palette: Uint8Array | null, alpha: Uint8Array | null): Uint8Array | null {
-  const rgba = new Uint8Array(count * 4);
-  for (let i = 0; i < count; i++) {
-    const o = i * 4;
-    switch (colourType) {
-      case 0:
-        rgba[o] = rgba[o + 1] = rgba[o + 2] = pixels[i];
-        rgba[o + 3] = 255;
-        break;
-      case 2:
-        rgba[o] = pixels[i * 3];
-        rgba[o + 1] = pixels[i * 3 + 1];
-        rgba[o + 2] = pixels[i * 3 + 2];
-        rgba[o + 3] = 255;
-        break;
-      case 3: {
-        const index = pixels[i];
-        // An index past the palette is malformed; libpng's handling of it is its own business.
-        if (index * 3 >= palette!.length) return null;
-        rgba[o] = palette![index * 3];
-        rgba[o + 1] = palette![index * 3 + 1];
-        rgba[o + 2] = palette![index * 3 + 2];
-        rgba[o + 3] = alpha !== null && index < alpha.length ? alpha[index] : 255;
-        break;
-      }
-      case 4:
-        rgba[o] = rgba[o + 1] = rgba[o + 2] = pixels[i * 2];
-        rgba[o + 3] = pixels[i * 2 + 1];
-        break;
-      default:
-        rgba.set(pixels.subarray(o, o + 4), o);
+  if (colourType === 6) return pixels;
+  const rgba = new Uint8Array(count * 4).fill(255);
+  if (colourType === 0) {
+    for (let i = 0, o = 0; i < count; i++, o += 4) rgba[o] = rgba[o + 1] = rgba[o + 2] = pixels[i];
+  } else if (colourType === 2) {
+    for (let i = 0, o = 0; i < count * 3; i += 3, o += 4) {
+      rgba[o] = pixels[i];
+      rgba[o + 1] = pixels[i + 1];
+      rgba[o + 2] = pixels[i + 2];
+    }
+  } else if (colourType === 4) {
+    for (let i = 0, o = 0; i < count * 2; i += 2, o += 4) {
+      rgba[o] = rgba[o + 1] = rgba[o + 2] = pixels[i];
+      rgba[o + 3] = pixels[i + 1];
+    }
+  } else {
+    // Palette indices. One past the palette is malformed; libpng's handling of it is its own business.
+    const colours = (palette as Uint8Array).length / 3;
+    const opacities = alpha ?? new Uint8Array(0);
+    for (let i = 0, o = 0; i < count; i++, o += 4) {
+      const index = pixels[i];
+      if (index >= colours) return null;
+      rgba[o] = (palette as Uint8Array)[index * 3];
+      rgba[o + 1] = (palette as Uint8Array)[index * 3 + 1];
+      rgba[o + 2] = (palette as Uint8Array)[index * 3 + 2];
+      if (index < opacities.length) rgba[o + 3] = opacities[index];
     }
   }
   return rgba;
