@@ -1,11 +1,12 @@
 // Reads a picture of one digit from disk for `cnn predict`: sharp decodes anything libvips reads
-// (PNG, JPEG, WebP, GIF, TIFF, ...) into 8-bit RGBA, then preprocess.ts makes it MNIST-like. Every
+// (PNG, JPEG, WebP, GIF, TIFF, ...) into 8-bit RGBA, then preprocess.ts makes it MNIST-like, run
+// as its WebAssembly twin (wasm/preprocess-wasm.ts), which is fast from the first call. Every
 // failure a user can cause becomes a one-line CnnError that starts with the path.
 
 import { CnnError } from '../errors.js';
 import { readUserFile } from './files.js';
 import { decodeSimplePng } from './png.js';
-import { preprocessDigit } from './preprocess.js';
+import { preprocessDigitWasm } from './wasm/preprocess-wasm.js';
 
 export interface LoadedDigit {
   pixels: Float32Array; // 28x28 row-major in [0,1], light ink on black, ready for the network
@@ -21,7 +22,7 @@ const MAX_FILE_BYTES = 100 * 1024 * 1024;
 const MAX_ASPECT = 100;
 // The digit ends up 20 pixels wide: even one that fills a tenth of a photo spans 64 pixels at this
 // size. Sharp's shrink is fast and anti-aliased (and lets libjpeg decode at a fraction of the
-// size), while every pixel left costs the JavaScript preprocessing time.
+// size), while every pixel left costs preprocessing time.
 const MAX_WORKING_SIDE = 640;
 
 export async function loadDigitImage(path: string): Promise<LoadedDigit> {
@@ -79,7 +80,7 @@ function checkSize(width: number, height: number, path: string): void {
 }
 
 function digitFrom(width: number, height: number, data: Uint8Array, path: string): LoadedDigit {
-  const digit = preprocessDigit({ width, height, data });
+  const digit = preprocessDigitWasm({ width, height, data });
   if (digit.empty) throw new CnnError(`${path}: no digit found (nothing stands out from the background)`);
   return { pixels: digit.pixels, inverted: digit.inverted, width, height };
 }
