@@ -6,6 +6,7 @@
 import { CnnError } from '../errors.js';
 import { readUserFile } from './files.js';
 import { decodeSimplePng } from './png.js';
+import { loadSharp } from './sharp.js';
 import { preprocessDigitWasm } from './wasm/preprocess-wasm.js';
 
 export interface LoadedDigit {
@@ -38,8 +39,7 @@ export async function decodeDigitImage(bytes: Buffer, path: string): Promise<Loa
     checkSize(simple.width, simple.height, path);
     return digitFrom(simple.width, simple.height, simple.data, path);
   }
-  // Imported here so that commands which never read an image do not pay for loading libvips.
-  const { default: sharp } = await import('sharp');
+  const sharp = loadSharp();
   let metadata;
   try {
     // Only the header is read here, so no limit yet: we want the size itself, to report it.

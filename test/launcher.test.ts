@@ -1,0 +1,67 @@
+// bin/cnn.cjs runs the bundle from V8's code cache that the build writes. A cache must never run in
+// place of the bundle it was not made from: these tests copy the launcher and the built bundle into
+// a scratch package, change the bundle or the cache, and check the command still does what the
+// bundle on disk says, with nothing printed about the cache.
+
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repositoryRoot } from './helpers/cli.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'cnn-launcher-'));
+const bundle = join(scratch, 'dist', 'cli.cjs');
+const cache = `${bundle}.cache`;
+const built = readFileSync(join(repositoryRoot, 'dist', 'cli.cjs'), 'utf8');
+const builtCache = readFileSync(join(repositoryRoot, 'dist', 'cli.cjs.cache'));
+
+mkdirSync(join(scratch, 'bin'));
+mkdirSync(join(scratch, 'dist'));
+copyFileSync(join(repositoryRoot, 'bin', 'cnn.cjs'), join(scratch, 'bin', 'cnn.cjs'));
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+// What the command printed on stdout; it must succeed and print nothing on stderr but predict's
+// one 'using <snapshot>' line.
+function cnn(...args: string[]): { stdout: string } {
+  const env = { ...process.env, NO_COLOR: '1' };
+  delete env.CNN_WRITE_CODE_CACHE;
+  const run = spawnSync(process.execPath, [join(scratch, 'bin', 'cnn.cjs'), ...args], { cwd: repositoryRoot, env, encoding: 'utf8' });
+  expect(run.stderr.replace(/^using .*\n/, '')).toBe('');
+  expect(run.status).toBe(0);
+  return { stdout: run.stdout };
+}
+
+describe('the code cache launcher', () => {
+  it('the build wrote a cache made from the bundle next to it', () => {
+    expect(builtCache.length).toBeGreaterThan(1000);
+    writeFileSync(bundle, built);
+    writeFileSync(cache, builtCache);
+    expect(cnn('--version').stdout.trim()).toBe('0.1.0');
+    const prediction = cnn('predict', 'data/digit-7-canvas.png', '--params', 'params/simple-convnet.json', '--json').stdout;
+    expect(JSON.parse(prediction)[0].digit).toBe(7);
+  });
+
+  it('a bundle changed at the same length runs as changed, not from the old cache', () => {
+    // Same length, so V8's own check (which compares lengths, not contents) would pass the old cache.
+    const changed = built.replace('.version("0.1.0")', '.version("9.9.9")');
+    expect(changed).not.toBe(built);
+    expect(changed.length).toBe(built.length);
+    writeFileSync(bundle, changed);
+    writeFileSync(cache, builtCache);
+    expect(cnn('--version').stdout.trim()).toBe('9.9.9');
+  });
+
+  it('runs without a cache, with a garbled one, and with a truncated one', () => {
+    writeFileSync(bundle, built);
+    rmSync(cache, { force: true });
+    expect(cnn('--version').stdout.trim()).toBe('0.1.0');
+    // The right hash before bytes V8 cannot read: V8 refuses them and compiles the bundle.
+    const garbled = Buffer.concat([builtCache.subarray(0, 32), Buffer.alloc(builtCache.length - 32, 0x5a)]);
+    writeFileSync(cache, garbled);
+    expect(cnn('--version').stdout.trim()).toBe('0.1.0');
+    writeFileSync(cache, builtCache.subarray(0, 10));
+    expect(cnn('--version').stdout.trim()).toBe('0.1.0');
+  });
+});
