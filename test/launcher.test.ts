@@ -25,7 +25,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 // What the command printed on stdout; it must succeed and print nothing on stderr but predict's
 // one 'using <snapshot>' line.
 function cnn(...args: string[]): { stdout: string } {
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.CNN_WRITE_CODE_CACHE;
   const run = spawnSync(process.execPath, [join(scratch, 'bin', 'cnn.cjs'), ...args], { cwd: repositoryRoot, env, encoding: 'utf8' });
   expect(run.stderr.replace(/^using .*\n/, '')).toBe('');
