@@ -5,45 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../tensor/random.js';
-import { preprocessDigit, renderDigit, type RgbaImage } from './preprocess.js';
-
-type Shape = (x: number, y: number) => boolean;
-type Rgba = [number, number, number, number];
-type Paint = (ink: number, x: number, y: number) => Rgba;
-
-const ring = (cx: number, cy: number, rx: number, ry: number, thickness: number): Shape => (x, y) => {
-  const distance = Math.hypot((x - cx) / rx, (y - cy) / ry);
-  return distance <= 1 && distance >= 1 - thickness;
-};
-
-// A 7: a top bar and a diagonal down to the left, both `stroke` wide, in the box (left, top, size).
-const seven = (left: number, top: number, size: number, stroke: number): Shape => (x, y) => {
-  const [ax, ay, bx, by] = [left + size * 0.6, top, left + size * 0.2, top + size];
-  const t = Math.max(0, Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
-  const onBar = x >= left && x <= left + size * 0.6 && y >= top && y <= top + stroke;
-  return onBar || Math.hypot(x - ax - t * (bx - ax), y - ay - t * (by - ay)) <= stroke / 2;
-};
-
-// 4x4 supersampling gives the shape anti-aliased edges, like any real drawing.
-function draw(width: number, height: number, shape: Shape, paint: Paint): RgbaImage {
-  const data = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let inside = 0;
-      for (let sample = 0; sample < 16; sample++) inside += shape(x + ((sample % 4) + 0.5) / 4, y + (Math.floor(sample / 4) + 0.5) / 4) ? 1 : 0;
-      const colour = paint(inside / 16, x, y).map((channel) => Math.max(0, Math.min(255, Math.round(channel))));
-      data.set(colour, (y * width + x) * 4);
-    }
-  }
-  return { width, height, data };
-}
-
-const greyInk = (paper: number, pen: number): Paint => (ink) => {
-  const level = paper + (pen - paper) * ink;
-  return [level, level, level, 255];
-};
-const darkOnLight = greyInk(255, 20);
-const lightOnDark = greyInk(20, 255);
+import { darkOnLight, draw, greyInk, lightOnDark, onRuledPaper, ring, seven, type Paint, type Rgba } from '../../test/helpers/drawing.js';
+import { preprocessDigit, renderDigit } from './preprocess.js';
 
 function boundingBox(pixels: Float32Array): { width: number; height: number } {
   let [left, top, right, bottom] = [28, 28, -1, -1];
@@ -189,25 +152,14 @@ describe('preprocessDigit', () => {
   // Notebook paper, photographed a little askew: faint blue rules and a red margin line, all of
   // them crossing the digit. A 1 drawn along the margin's direction, as dark as the pen, stays.
   it('ignores the rules and margin of notebook paper, not a stroke along them', () => {
-    const tilt = (2 * Math.PI) / 180;
-    const rules = (x: number, y: number): Rgba => {
-      const across = y * Math.cos(tilt) - x * Math.sin(tilt);
-      const rule = Math.max(0, 1.5 - Math.abs(across - 45 * Math.round(across / 45)));
-      const margin = Math.max(0, 1.5 - Math.abs(x * Math.cos(tilt) + y * Math.sin(tilt) - 215));
-      const through = (blue: number, red: number): number => (1 - rule * (1 - blue / 255)) * (1 - margin * (1 - red / 255));
-      return [through(150, 230), through(180, 120), through(230, 130), 1];
-    };
-    const onRuledPaper: Paint = (ink, x, y) => {
-      const paper = rules(x, y).map((share, channel) => (channel < 3 ? 240 * share : 255));
-      return paper.map((level, channel) => (channel < 3 ? level + (30 - level) * ink : level)) as Rgba;
-    };
+    const ruledPaper = onRuledPaper(2, 45);
     const shape = seven(150, 90, 150, 20);
     const clean = preprocessDigit(draw(400, 300, shape, darkOnLight)).pixels;
-    const ruled = preprocessDigit(draw(400, 300, shape, onRuledPaper)).pixels;
+    const ruled = preprocessDigit(draw(400, 300, shape, ruledPaper)).pixels;
     expect(strayInk(ruled, clean)).toEqual([]);
     // The rules leave faint dents where they cross the strokes.
     expect(meanDifference(alignedTo(ruled, clean), clean)).toBeLessThan(0.05);
-    const one = preprocessDigit(draw(400, 300, (x, y) => Math.abs(x - 200) < 9 && y > 8 && y < 292, (ink, x, y) => onRuledPaper(ink, x + 15, y)));
+    const one = preprocessDigit(draw(400, 300, (x, y) => Math.abs(x - 200) < 9 && y > 8 && y < 292, (ink, x, y) => ruledPaper(ink, x + 15, y)));
     expect(one.empty).toBe(false);
     expect(boundingBox(one.pixels)).toEqual({ width: 2, height: 20 });
     expect(one.pixels.filter((level) => level > 0.5).length).toBeGreaterThanOrEqual(36);

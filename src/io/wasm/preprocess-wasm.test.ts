@@ -9,59 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { styles } from '../../../bench/user-images/styles.js';
 import { Random } from '../../tensor/random.js';
 import { decodeSimplePng } from '../png.js';
+import { darkOnLight, draw, greyInk, onRuledPaper, ring, seven, type Shape } from '../../../test/helpers/drawing.js';
 import { preprocessDigit, type RgbaImage } from '../preprocess.js';
 import { preprocessDigitWasm, preprocessWasmAvailable } from './preprocess-wasm.js';
 
-type Shape = (x: number, y: number) => boolean;
-type Rgba = [number, number, number, number];
-type Paint = (ink: number, x: number, y: number) => Rgba;
-
-const ring = (cx: number, cy: number, rx: number, ry: number, thickness: number): Shape => (x, y) => {
-  const distance = Math.hypot((x - cx) / rx, (y - cy) / ry);
-  return distance <= 1 && distance >= 1 - thickness;
-};
-
-const seven = (left: number, top: number, size: number, stroke: number): Shape => (x, y) => {
-  const [ax, ay, bx, by] = [left + size * 0.6, top, left + size * 0.2, top + size];
-  const t = Math.max(0, Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
-  const onBar = x >= left && x <= left + size * 0.6 && y >= top && y <= top + stroke;
-  return onBar || Math.hypot(x - ax - t * (bx - ax), y - ay - t * (by - ay)) <= stroke / 2;
-};
-
-function draw(width: number, height: number, shape: Shape, paint: Paint): RgbaImage {
-  const data = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      let inside = 0;
-      for (let sample = 0; sample < 16; sample++) inside += shape(x + ((sample % 4) + 0.5) / 4, y + (Math.floor(sample / 4) + 0.5) / 4) ? 1 : 0;
-      const colour = paint(inside / 16, x, y).map((channel) => Math.max(0, Math.min(255, Math.round(channel))));
-      data.set(colour, (y * width + x) * 4);
-    }
-  }
-  return { width, height, data };
-}
-
-const greyInk = (paper: number, pen: number): Paint => (ink) => {
-  const level = paper + (pen - paper) * ink;
-  return [level, level, level, 255];
-};
-const darkOnLight = greyInk(255, 20);
-
-// Notebook paper a little askew, as in ../preprocess.test.ts: faint blue rules, a red margin.
-const onRuledPaper = (tiltDegrees: number, gap: number): Paint => {
-  const tilt = (tiltDegrees * Math.PI) / 180;
-  return (ink, x, y) => {
-    const across = y * Math.cos(tilt) - x * Math.sin(tilt);
-    const rule = Math.max(0, 1.5 - Math.abs(across - gap * Math.round(across / gap)));
-    const margin = Math.max(0, 1.5 - Math.abs(x * Math.cos(tilt) + y * Math.sin(tilt) - 215));
-    const through = (blue: number, red: number): number => (1 - rule * (1 - blue / 255)) * (1 - margin * (1 - red / 255));
-    const paper = [through(150, 230), through(180, 120), through(230, 130)].map((share) => 240 * share);
-    return [...paper.map((level) => level + (30 - level) * ink), 255] as Rgba;
-  };
-};
-
-// Strokes, blobs and dots at random places, sizes and levels, on random paper with grain, sometimes
-// transparent: whatever branches the shapes above miss.
 function scribble(random: Random): RgbaImage {
   const [width, height] = [1 + random.integer(random.uniform() < 0.5 ? 40 : 400), 1 + random.integer(random.uniform() < 0.5 ? 40 : 400)];
   const discs = Array.from({ length: 1 + random.integer(6) }, () => {
