@@ -5,7 +5,8 @@
 
 import { allocate, type DType, type FloatArray } from '../tensor/tensor.js';
 import {
-  adamUpdate, maxPoolBackward, maxPoolForward, planesToRows, reluBackward, reluForward, rowsToPlanes,
+  adamUpdate, averagePoolBackward, averagePoolForward, maxPoolBackward, maxPoolForward, planesToRows, reluBackward,
+  reluForward, rowsToPlanes, sigmoidBackward, sigmoidForward,
 } from './elementwise.js';
 import { gemmBlocked, type Gemm } from './gemm.js';
 import { col2im, im2col, type WindowGeometry } from './im2col.js';
@@ -19,10 +20,14 @@ export interface Kernels {
   col2im: typeof col2im;
   reluForward: typeof reluForward;
   reluBackward: typeof reluBackward;
+  sigmoidForward: typeof sigmoidForward;
+  sigmoidBackward: typeof sigmoidBackward;
   rowsToPlanes: typeof rowsToPlanes;
   planesToRows: typeof planesToRows;
   maxPoolForward: typeof maxPoolForward;
   maxPoolBackward: typeof maxPoolBackward;
+  averagePoolForward: typeof averagePoolForward;
+  averagePoolBackward: typeof averagePoolBackward;
   adamUpdate: typeof adamUpdate;
   /**
    * Optional: convolution straight from the image, for a backend where that beats im2col (the
@@ -50,10 +55,14 @@ export const typescriptKernels: Kernels = {
   col2im,
   reluForward,
   reluBackward,
+  sigmoidForward,
+  sigmoidBackward,
   rowsToPlanes,
   planesToRows,
   maxPoolForward,
   maxPoolBackward,
+  averagePoolForward,
+  averagePoolBackward,
   adamUpdate,
   allocate,
   allocateIndices: (length) => new Int32Array(length),

@@ -1,5 +1,5 @@
-// Reference kernels for the passes between the matrix products: ReLU, the convolution's reshapes,
-// max pooling and the Adam step. Plain loops, in float64 or float32; the WebAssembly twins in
+// Reference kernels for the passes between the matrix products: ReLU and sigmoid, the convolution's
+// reshapes, max and average pooling, and the Adam step. Plain loops, in float64 or float32; the WebAssembly twins in
 // wasm/assembly/layers.as.ts are tested against these.
 
 import type { FloatArray } from '../tensor/tensor.js';
@@ -12,6 +12,16 @@ export function reluForward(x: FloatArray, y: FloatArray, n: number): void {
 // dx = dout where the forward output y > 0, else 0.
 export function reluBackward(dout: FloatArray, y: FloatArray, dx: FloatArray, n: number): void {
   for (let i = 0; i < n; i++) dx[i] = y[i] > 0 ? dout[i] : 0;
+}
+
+// y = 1 / (1 + e^-x); n values.
+export function sigmoidForward(x: FloatArray, y: FloatArray, n: number): void {
+  for (let i = 0; i < n; i++) y[i] = 1 / (1 + Math.exp(-x[i]));
+}
+
+// dx = dout y (1 - y), y the forward output.
+export function sigmoidBackward(dout: FloatArray, y: FloatArray, dx: FloatArray, n: number): void {
+  for (let i = 0; i < n; i++) dx[i] = dout[i] * y[i] * (1 - y[i]);
 }
 
 // product is (N*P, F) with P = OH*OW; out is (N,F,P), each plane plus its filter's bias.
@@ -86,6 +96,45 @@ export function maxPoolForward(x: FloatArray, g: PoolGeometry, out: FloatArray, 
 export function maxPoolBackward(dout: FloatArray, argmax: Int32Array, outputs: number, dx: FloatArray, inputs: number, _planes = 1): void {
   dx.fill(0, 0, inputs);
   for (let o = 0; o < outputs; o++) dx[argmax[o]] += dout[o];
+}
+
+// x is (planes,H,W); out is (planes,OH,OW), each window's mean, padding counted as zeros (PyTorch's
+// count_include_pad).
+export function averagePoolForward(x: FloatArray, g: PoolGeometry, out: FloatArray): void {
+  const scale = 1 / (g.size * g.size);
+  for (let plane = 0; plane < g.planes; plane++) {
+    const input = plane * g.H * g.W;
+    for (let oh = 0; oh < g.OH; oh++) {
+      const top = oh * g.stride - g.pad;
+      for (let ow = 0; ow < g.OW; ow++) {
+        const left = ow * g.stride - g.pad;
+        let sum = 0;
+        for (let h = Math.max(top, 0); h < Math.min(top + g.size, g.H); h++) {
+          for (let w = Math.max(left, 0); w < Math.min(left + g.size, g.W); w++) sum += x[input + h * g.W + w];
+        }
+        out[(plane * g.OH + oh) * g.OW + ow] = sum * scale;
+      }
+    }
+  }
+}
+
+// dx (planes,H,W) = 0, then each output's dout/size² added over its window.
+export function averagePoolBackward(dout: FloatArray, g: PoolGeometry, dx: FloatArray): void {
+  const scale = 1 / (g.size * g.size);
+  dx.fill(0, 0, g.planes * g.H * g.W);
+  for (let plane = 0; plane < g.planes; plane++) {
+    const input = plane * g.H * g.W;
+    for (let oh = 0; oh < g.OH; oh++) {
+      const top = oh * g.stride - g.pad;
+      for (let ow = 0; ow < g.OW; ow++) {
+        const left = ow * g.stride - g.pad;
+        const share = dout[(plane * g.OH + oh) * g.OW + ow] * scale;
+        for (let h = Math.max(top, 0); h < Math.min(top + g.size, g.H); h++) {
+          for (let w = Math.max(left, 0); w < Math.min(left + g.size, g.W); w++) dx[input + h * g.W + w] += share;
+        }
+      }
+    }
+  }
 }
 
 // One Adam step, the bias correction folded into stepSize (see optim/adam.ts).

@@ -66,9 +66,8 @@ export class Relu extends Elementwise {
 
 export class Sigmoid extends Elementwise {
   forward(x: Tensor): Tensor {
-    const input = x.data;
     const y = this.buffer('out', x);
-    for (let i = 0; i < input.length; i++) y[i] = 1 / (1 + Math.exp(-input[i]));
+    kernels().sigmoidForward(x.data, y, y.length);
     this.out = { shape: x.shape, data: y };
     return this.out;
   }
@@ -76,9 +75,8 @@ export class Sigmoid extends Elementwise {
   backward(dout: Tensor): Tensor | undefined {
     const shape = this.begin(dout);
     if (!this.inputGradient) return undefined;
-    const y = (this.out as Tensor).data;
     const dx = this.buffer('dx', dout);
-    for (let i = 0; i < dx.length; i++) dx[i] = dout.data[i] * y[i] * (1 - y[i]);
+    kernels().sigmoidBackward(dout.data, (this.out as Tensor).data, dx, dx.length);
     return { shape, data: dx };
   }
 

@@ -1,5 +1,5 @@
 // Pooling, done directly rather than through im2col (the NumPy book version spends half its step
-// there). Max pooling's loops are kernels().maxPoolForward/Backward: forward remembers where each
+// there), in kernels().maxPool* and averagePool*. Max pooling's forward remembers where each
 // maximum came from, backward routes the gradient back to it, and padding cells never win, as in
 // PyTorch. Average pooling is LeNet's subsampling: each output is the window's mean, padding counted
 // as zeros (PyTorch's count_include_pad), so backward spreads dout/size² over the window.
@@ -7,7 +7,7 @@
 import { convOutSize } from '../tensor/geometry.js';
 import { kernels } from '../kernels/backend.js';
 import type { PoolGeometry } from '../kernels/elementwise.js';
-import { dtypeOf, type FloatArray, type Tensor } from '../tensor/tensor.js';
+import { dtypeOf, type Tensor } from '../tensor/tensor.js';
 import { checkGradient, checkInput, noForward } from './check.js';
 import type { Layer, LayerContext, Param, PoolingSpec } from './layer.js';
 import { Scratch } from './scratch.js';
@@ -51,7 +51,7 @@ export class Pooling implements Layer {
     const out = this.scratch.get('out', N * C * OH * OW, dtypeOf(x.data));
     const geometry = this.geometry(N);
     if (this.config.mode === 'average') {
-      averagePoolForward(x.data, geometry, out);
+      kernels().averagePoolForward(x.data, geometry, out);
     } else {
       this.argmax = this.scratch.getIndices('argmax', out.length);
       kernels().maxPoolForward(x.data, geometry, out, this.argmax);
@@ -68,7 +68,7 @@ export class Pooling implements Layer {
     const inputs = N * this.inputShape[0] * this.inputShape[1] * this.inputShape[2];
     const dx = this.scratch.get('dx', inputs, dtypeOf(dout.data));
     if (this.config.mode === 'average') {
-      averagePoolBackward(dout.data, this.geometry(N), dx);
+      kernels().averagePoolBackward(dout.data, this.geometry(N), dx);
     } else {
       kernels().maxPoolBackward(dout.data, this.argmax, dout.data.length, dx, inputs, N * this.inputShape[0]);
     }
@@ -88,41 +88,5 @@ export class Pooling implements Layer {
 
   spec(): PoolingSpec {
     return { ...this.config };
-  }
-}
-
-function averagePoolForward(x: FloatArray, g: PoolGeometry, out: FloatArray): void {
-  const scale = 1 / (g.size * g.size);
-  for (let plane = 0; plane < g.planes; plane++) {
-    const input = plane * g.H * g.W;
-    for (let oh = 0; oh < g.OH; oh++) {
-      const top = oh * g.stride - g.pad;
-      for (let ow = 0; ow < g.OW; ow++) {
-        const left = ow * g.stride - g.pad;
-        let sum = 0;
-        for (let h = Math.max(top, 0); h < Math.min(top + g.size, g.H); h++) {
-          for (let w = Math.max(left, 0); w < Math.min(left + g.size, g.W); w++) sum += x[input + h * g.W + w];
-        }
-        out[(plane * g.OH + oh) * g.OW + ow] = sum * scale;
-      }
-    }
-  }
-}
-
-function averagePoolBackward(dout: FloatArray, g: PoolGeometry, dx: FloatArray): void {
-  const scale = 1 / (g.size * g.size);
-  dx.fill(0);
-  for (let plane = 0; plane < g.planes; plane++) {
-    const input = plane * g.H * g.W;
-    for (let oh = 0; oh < g.OH; oh++) {
-      const top = oh * g.stride - g.pad;
-      for (let ow = 0; ow < g.OW; ow++) {
-        const left = ow * g.stride - g.pad;
-        const share = dout[(plane * g.OH + oh) * g.OW + ow] * scale;
-        for (let h = Math.max(top, 0); h < Math.min(top + g.size, g.H); h++) {
-          for (let w = Math.max(left, 0); w < Math.min(left + g.size, g.W); w++) dx[input + h * g.W + w] += share;
-        }
-      }
-    }
   }
 }

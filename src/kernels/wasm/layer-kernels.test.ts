@@ -39,6 +39,25 @@ describe('WebAssembly layer kernels equal the TypeScript reference', () => {
     });
   }
 
+  for (const n of [1, 3, 4, 7, 17, 1001]) {
+    it(`sigmoid forward and backward, n=${n}`, () => {
+      // Wide inputs, past where e^-x overflows float32 and 1 + e^-x rounds to 1.
+      const x = arena(n, () => (random.uniform() * 2 - 1) * 40);
+      const y = arena(n);
+      const expected = new Float32Array(n);
+      wasm.sigmoidForward(x, y, n);
+      reference.sigmoidForward(x, expected, n);
+      // Two exp implementations (V8's, AssemblyScript's) may round a double's last bit apart.
+      expect(firstMismatch(y, expected, 1e-12, 2 ** -23)).toBeUndefined();
+      const dout = arena(n);
+      const dx = arena(n);
+      const expectedDx = new Float32Array(n);
+      wasm.sigmoidBackward(dout, y, dx, n);
+      reference.sigmoidBackward(dout, y, expectedDx, n);
+      expect(firstMismatch(dx, expectedDx, 0, 0)).toBeUndefined();
+    });
+  }
+
   for (const [N, C, H, K, stride, pad] of [[2, 1, 28, 5, 1, 0], [2, 3, 7, 3, 2, 1], [1, 2, 9, 3, 3, 0], [3, 4, 6, 3, 1, 2], [1, 1, 1, 1, 1, 0]]) {
     it(`im2col and col2im x=[${N},${C},${H},${H}] k=${K} s=${stride} p=${pad}`, () => {
       const OH = convOutSize(H, K, stride, pad);
@@ -114,6 +133,26 @@ describe('WebAssembly layer kernels equal the TypeScript reference', () => {
         expect(firstMismatch(dx, expectedDx, 1e-7, 1e-6)).toBeUndefined();
       });
     }
+  }
+
+  for (const [planes, H, size, stride, pad] of [...pools, [3, 10, 3, 3, 1]] as [number, number, number, number, number][]) {
+    it(`average pooling planes=${planes} ${H}x${H} size=${size} s=${stride} p=${pad}`, () => {
+      const OH = convOutSize(H, size, stride, pad);
+      const g = { planes, H, W: H, size, stride, pad, OH, OW: OH };
+      const x = arena(planes * H * H);
+      const out = arena(planes * OH * OH);
+      const expected = new Float32Array(out.length);
+      wasm.averagePoolForward(x, g, out);
+      reference.averagePoolForward(x, g, expected);
+      expect(firstMismatch(out, expected, 0, 0)).toBeUndefined();
+      const dout = arena(out.length);
+      // Stale values in dx must not survive: backward starts from zero.
+      const dx = arena(x.length, () => 5);
+      const expectedDx = new Float32Array(x.length);
+      wasm.averagePoolBackward(dout, g, dx);
+      reference.averagePoolBackward(dout, g, expectedDx);
+      expect(firstMismatch(dx, expectedDx, 0, 0)).toBeUndefined();
+    });
   }
 
   for (const n of [1, 5, 4320]) {

@@ -111,6 +111,28 @@ describe('two threads', () => {
     reference.maxPoolBackward(dout, where, dout.length, expectedDx, expectedDx.length);
     expect(firstMismatch(dx, expectedDx, 0, 0)).toBeUndefined();
 
+    // LeNet's layers: sigmoid by ranges, average pooling (overlapping 3x3 windows here) by planes.
+    const activated = arena(col.length);
+    const expectedActivated = new Float32Array(col.length);
+    wasm.sigmoidForward(col, activated, col.length);
+    reference.sigmoidForward(col, expectedActivated, col.length);
+    expect(firstMismatch(activated, expectedActivated, 1e-12, 2 ** -23)).toBeUndefined();
+    const dActivated = arena(col.length);
+    const expectedDActivated = new Float32Array(col.length);
+    wasm.sigmoidBackward(col, activated, dActivated, col.length);
+    reference.sigmoidBackward(col, activated, expectedDActivated, col.length);
+    expect(firstMismatch(dActivated, expectedDActivated, 0, 0)).toBeUndefined();
+    const averaged = arena(pooled.length);
+    const expectedAveraged = new Float32Array(pooled.length);
+    wasm.averagePoolForward(planesIn, overlapping, averaged);
+    reference.averagePoolForward(planesIn, overlapping, expectedAveraged);
+    expect(firstMismatch(averaged, expectedAveraged, 0, 0)).toBeUndefined();
+    const dAveraged = arena(planesIn.length).fill(7);
+    const expectedDAveraged = new Float32Array(planesIn.length);
+    wasm.averagePoolBackward(dout, overlapping, dAveraged);
+    reference.averagePoolBackward(dout, overlapping, expectedDAveraged);
+    expect(firstMismatch(dAveraged, expectedDAveraged, 0, 0)).toBeUndefined();
+
     const n = 300_003;
     // All in the arena (a copy made with map or from would not be), so both runs take the WebAssembly path.
     const [w, grad, m, v] = [arena(n), arena(n), arena(n), arena(n)];

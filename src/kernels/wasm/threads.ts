@@ -16,7 +16,8 @@ import { memory } from './arena.js';
 /** Kernel names a worker can run; a job names one by its index here. */
 export const jobNames = [
   'gemm', 'im2col', 'col2im', 'reluForward', 'reluBackward', 'rowsToPlanes', 'maxPoolForward',
-  'convolutionForward', 'convolutionWeightGradient', 'maxPoolBackward', 'adamUpdate',
+  'convolutionForward', 'convolutionWeightGradient', 'maxPoolBackward', 'adamUpdate', 'sigmoidForward', 'sigmoidBackward',
+  'averagePoolForward', 'averagePoolBackward',
 ] as const;
 export type JobName = (typeof jobNames)[number];
 export interface Job {

@@ -22,12 +22,16 @@ interface KernelExports {
   gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, accumulate: boolean, workspace: number): void;
   reluForward(x: number, y: number, n: number): void;
   reluBackward(dout: number, y: number, dx: number, n: number): void;
+  sigmoidForward(x: number, y: number, n: number): void;
+  sigmoidBackward(dout: number, y: number, dx: number, n: number): void;
   im2col(x: number, N: number, C: number, H: number, W: number, KH: number, KW: number, stride: number, pad: number, OH: number, OW: number, col: number): void;
   col2im(col: number, N: number, C: number, H: number, W: number, KH: number, KW: number, stride: number, pad: number, OH: number, OW: number, x: number): void;
   rowsToPlanes(product: number, bias: number, N: number, F: number, P: number, out: number): void;
   planesToRows(dout: number, N: number, F: number, P: number, rows: number, dbias: number): void;
   maxPoolForward(x: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, out: number, argmax: number): void;
   maxPoolBackward(dout: number, argmax: number, outputs: number, dx: number, zeroFrom: number, zeroCount: number): void;
+  averagePoolForward(x: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, out: number): void;
+  averagePoolBackward(dout: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, dx: number): void;
   adamUpdate(w: number, g: number, m: number, v: number, n: number, stepSize: number, oneMinusBeta1: number, oneMinusBeta2: number): void;
   addInto(target: number, source: number, n: number): void;
   convolutionForward(x: number, weights: number, bias: number, first: number, count: number, C: number, H: number, W: number, F: number, K: number, OH: number, OW: number, out: number): void;
@@ -239,6 +243,17 @@ export const wasmKernels: Kernels = {
     if (!wasm || !at) return reference.reluBackward(dout, y, dx, n);
     parallelRanges('reluBackward', n, n, 16, (i0, i1) => [at[0] + 4 * i0, at[1] + 4 * i0, at[2] + 4 * i0, i1 - i0]);
   },
+  sigmoidForward(x, y, n) {
+    const at = addresses(x, y);
+    if (!wasm || !at) return reference.sigmoidForward(x, y, n);
+    // An exp per value: worth a thread from a sixteenth of the size a ReLU needs.
+    parallelRanges('sigmoidForward', n, 16 * n, 16, (i0, i1) => [at[0] + 4 * i0, at[1] + 4 * i0, i1 - i0]);
+  },
+  sigmoidBackward(dout, y, dx, n) {
+    const at = addresses(dout, y, dx);
+    if (!wasm || !at) return reference.sigmoidBackward(dout, y, dx, n);
+    parallelRanges('sigmoidBackward', n, n, 16, (i0, i1) => [at[0] + 4 * i0, at[1] + 4 * i0, at[2] + 4 * i0, i1 - i0]);
+  },
   rowsToPlanes(product, bias, N, F, P, out) {
     const at = addresses(product, bias, out);
     if (!wasm || !at) return reference.rowsToPlanes(product, bias, N, F, P, out);
@@ -266,6 +281,21 @@ export const wasmKernels: Kernels = {
     parallelRanges('maxPoolBackward', planes, inputs, 1, (first, end) => [
       at[0] + 4 * first * outputsPerPlane, at[1] + 4 * first * outputsPerPlane, (end - first) * outputsPerPlane, at[2],
       first * inputsPerPlane, (end - first) * inputsPerPlane,
+    ]);
+  },
+  averagePoolForward(x, g, out) {
+    const at = addresses(x, out);
+    if (!wasm || !at) return reference.averagePoolForward(x, g, out);
+    parallelRanges('averagePoolForward', g.planes, g.planes * g.H * g.W, 1, (first, end) => [
+      at[0], first, end - first, g.H, g.W, g.size, g.stride, g.pad, g.OH, g.OW, at[1],
+    ]);
+  },
+  averagePoolBackward(dout, g, dx) {
+    const at = addresses(dout, dx);
+    if (!wasm || !at) return reference.averagePoolBackward(dout, g, dx);
+    // Split by whole planes, as max pooling's backward is: each value sums in one fixed order.
+    parallelRanges('averagePoolBackward', g.planes, g.planes * g.H * g.W, 1, (first, end) => [
+      at[0], first, end - first, g.H, g.W, g.size, g.stride, g.pad, g.OH, g.OW, at[1],
     ]);
   },
   adamUpdate(w, g, m, v, n, stepSize, beta1, beta2) {

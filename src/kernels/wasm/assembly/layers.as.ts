@@ -296,3 +296,68 @@ export function addInto(target: usize, source: usize, n: i32): void {
     store<f32>(target + at, load<f32>(target + at) + load<f32>(source + at));
   }
 }
+
+// y = 1 / (1 + e^-x), n floats, in double precision like the TypeScript twin; the two exp
+// implementations may differ in the last bit of a double, which rounding to float32 nearly always hides.
+export function sigmoidForward(x: usize, y: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const at = <usize>i << 2;
+    store<f32>(y + at, <f32>(1 / (1 + Math.exp(-<f64>load<f32>(x + at)))));
+  }
+}
+
+// dx = dout y (1 - y), y the forward output; the same double-precision steps as the TypeScript twin.
+export function sigmoidBackward(dout: usize, y: usize, dx: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const at = <usize>i << 2;
+    const out = <f64>load<f32>(y + at);
+    store<f32>(dx + at, <f32>(<f64>load<f32>(dout + at) * out * (1 - out)));
+  }
+}
+
+// Planes first..first+planes of x (planes,H,W) averaged over each window into out (planes,OH,OW),
+// padding counted as zeros; sums in double precision, as the TypeScript twin does.
+export function averagePoolForward(
+  x: usize, first: i32, planes: i32, H: i32, W: i32, size: i32, stride: i32, pad: i32, OH: i32, OW: i32, out: usize,
+): void {
+  const scale = 1 / <f64>(size * size);
+  for (let plane = first; plane < first + planes; plane++) {
+    const input = plane * H * W;
+    for (let oh = 0; oh < OH; oh++) {
+      const top = oh * stride - pad;
+      for (let ow = 0; ow < OW; ow++) {
+        const left = ow * stride - pad;
+        let sum: f64 = 0;
+        for (let h = max(top, 0); h < min(top + size, H); h++) {
+          for (let w = max(left, 0); w < min(left + size, W); w++) sum += <f64>load<f32>(x + (<usize>(input + h * W + w) << 2));
+        }
+        store<f32>(out + (<usize>((plane * OH + oh) * OW + ow) << 2), <f32>(sum * scale));
+      }
+    }
+  }
+}
+
+// dx of planes first..first+planes zeroed, then each output's dout/size² added over its window. A
+// plane's outputs reach only its own inputs, so threads splitting by planes never add into one value.
+export function averagePoolBackward(
+  dout: usize, first: i32, planes: i32, H: i32, W: i32, size: i32, stride: i32, pad: i32, OH: i32, OW: i32, dx: usize,
+): void {
+  const scale = 1 / <f64>(size * size);
+  memory.fill(dx + (<usize>(first * H * W) << 2), 0, <usize>(planes * H * W) << 2);
+  for (let plane = first; plane < first + planes; plane++) {
+    const input = plane * H * W;
+    for (let oh = 0; oh < OH; oh++) {
+      const top = oh * stride - pad;
+      for (let ow = 0; ow < OW; ow++) {
+        const left = ow * stride - pad;
+        const share = <f64>load<f32>(dout + (<usize>((plane * OH + oh) * OW + ow) << 2)) * scale;
+        for (let h = max(top, 0); h < min(top + size, H); h++) {
+          for (let w = max(left, 0); w < min(left + size, W); w++) {
+            const at = dx + (<usize>(input + h * W + w) << 2);
+            store<f32>(at, <f32>(<f64>load<f32>(at) + share));
+          }
+        }
+      }
+    }
+  }
+}
