@@ -10,6 +10,7 @@ import {
 } from './elementwise.js';
 import { gemmBlocked, type Gemm } from './gemm.js';
 import { col2im, im2col, type WindowGeometry } from './im2col.js';
+import { lrnBackward, lrnForward } from './normalization.js';
 import { threadCount } from './wasm/threads.js';
 import { setThreads as setWasmThreads, wasmAvailable, wasmKernels } from './wasm/wasm-kernels.js';
 
@@ -28,6 +29,8 @@ export interface Kernels {
   maxPoolBackward: typeof maxPoolBackward;
   averagePoolForward: typeof averagePoolForward;
   averagePoolBackward: typeof averagePoolBackward;
+  lrnForward: typeof lrnForward;
+  lrnBackward: typeof lrnBackward;
   adamUpdate: typeof adamUpdate;
   /**
    * Optional: convolution straight from the image, for a backend where that beats im2col (the
@@ -63,6 +66,8 @@ export const typescriptKernels: Kernels = {
   maxPoolBackward,
   averagePoolForward,
   averagePoolBackward,
+  lrnForward,
+  lrnBackward,
   adamUpdate,
   allocate,
   allocateIndices: (length) => new Int32Array(length),

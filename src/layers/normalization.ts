@@ -3,6 +3,8 @@
 // each channel with the batch's statistics while training and with running averages of them in
 // evaluation, then scales and shifts by the learned gamma and beta.
 
+import { kernels } from '../kernels/backend.js';
+import type { LrnGeometry } from '../kernels/normalization.js';
 import { dtypeOf, sizeOf, type FloatArray, type Tensor } from '../tensor/tensor.js';
 import { checkGradient, checkInput, noForward } from './check.js';
 import type { BatchNormSpec, Layer, LayerContext, LrnSpec, Param, StateTensor } from './layer.js';
@@ -41,82 +43,33 @@ export class LocalResponseNormalization implements Layer {
   // x is (N,C,H,W); each pixel's channels are normalised together, independently of other pixels.
   forward(x: Tensor): Tensor {
     const N = checkInput(this.name, x, this.inputShape);
-    const [C, H, W] = this.inputShape;
-    const plane = H * W;
-    const { size = 5, k = 2, alpha = 1e-4, beta = 0.75 } = this.config;
-    const half = (size - 1) / 2;
-    const a = x.data;
     // No weights fix this layer's precision, so its buffers follow the input's.
-    const dtype = dtypeOf(a);
-    const scale = this.scratch.get('scale', a.length, dtype);
-    const factor = this.scratch.get('factor', a.length, dtype);
-    const out = this.scratch.get('out', a.length, dtype);
-    for (let n = 0; n < N; n++) {
-      const sample = n * C * plane;
-      for (let c = 0; c < C; c++) {
-        const row = sample + c * plane;
-        scale.fill(k, row, row + plane);
-        // The window is clipped at the first and last channel rather than padded.
-        for (let neighbour = Math.max(0, c - half); neighbour <= Math.min(C - 1, c + half); neighbour++) {
-          const from = sample + neighbour * plane;
-          for (let p = 0; p < plane; p++) scale[row + p] += alpha * a[from + p] * a[from + p];
-        }
-        if (beta === 0.75) {
-          // AlexNet's beta: s^-0.75 as 1/(s^0.5 s^0.25) from two square roots, several times faster
-          // than pow, which took a third of an AlexNet training step.
-          for (let i = row; i < row + plane; i++) {
-            const root = Math.sqrt(scale[i]);
-            factor[i] = 1 / (root * Math.sqrt(root));
-            out[i] = a[i] * factor[i];
-          }
-        } else {
-          for (let i = row; i < row + plane; i++) {
-            factor[i] = scale[i] ** -beta;
-            out[i] = a[i] * factor[i];
-          }
-        }
-      }
-    }
+    const dtype = dtypeOf(x.data);
+    const scale = this.scratch.get('scale', x.data.length, dtype);
+    const factor = this.scratch.get('factor', x.data.length, dtype);
+    const out = this.scratch.get('out', x.data.length, dtype);
+    kernels().lrnForward(x.data, this.geometry(N), scale, factor, out);
     this.input = x;
     this.scale = scale;
     this.factor = factor;
-    return { shape: [N, C, H, W], data: out };
+    return { shape: [N, ...this.inputShape], data: out };
   }
 
-  // dx[c] = dout[c] s[c]^-beta - 2 alpha beta a[c] * sum over j in window(c) of dout[j] a[j] s[j]^(-beta-1):
-  // the first term is the direct path, the sum is c's share in every s[j] whose window holds it
-  // (windows are symmetric, so those j are exactly window(c)).
   backward(dout: Tensor): Tensor | undefined {
     const x = this.input ?? noForward(this.name);
     checkGradient(this.name, dout, x.shape);
     if (!this.inputGradient) return undefined;
-    const [N, C, H, W] = x.shape;
-    const plane = H * W;
-    const { size = 5, alpha = 1e-4, beta = 0.75 } = this.config;
-    const half = (size - 1) / 2;
-    const a = x.data;
-    const { scale, factor } = this;
-    const g = dout.data;
-    const dtype = dtypeOf(g);
-    // dout[j] a[j] s[j]^(-beta-1), the part of each window sum that does not depend on c.
-    const weighted = this.scratch.get('weighted', g.length, dtype);
-    for (let i = 0; i < g.length; i++) weighted[i] = (g[i] * a[i] * factor[i]) / scale[i];
-    const dx = this.scratch.get('dx', g.length, dtype);
-    const coefficient = 2 * alpha * beta;
-    for (let n = 0; n < N; n++) {
-      const sample = n * C * plane;
-      for (let c = 0; c < C; c++) {
-        const row = sample + c * plane;
-        // dx first accumulates the window sum, then becomes the gradient in place.
-        dx.fill(0, row, row + plane);
-        for (let neighbour = Math.max(0, c - half); neighbour <= Math.min(C - 1, c + half); neighbour++) {
-          const from = sample + neighbour * plane;
-          for (let p = 0; p < plane; p++) dx[row + p] += weighted[from + p];
-        }
-        for (let i = row; i < row + plane; i++) dx[i] = g[i] * factor[i] - coefficient * a[i] * dx[i];
-      }
-    }
+    const dtype = dtypeOf(dout.data);
+    const weighted = this.scratch.get('weighted', dout.data.length, dtype);
+    const dx = this.scratch.get('dx', dout.data.length, dtype);
+    kernels().lrnBackward(dout.data, x.data, this.scale, this.factor, this.geometry(x.shape[0]), weighted, dx);
     return { shape: [...x.shape], data: dx };
+  }
+
+  private geometry(N: number): LrnGeometry {
+    const [C, H, W] = this.inputShape;
+    const { size = 5, k = 2, alpha = 1e-4, beta = 0.75 } = this.config;
+    return { N, C, plane: H * W, size, k, alpha, beta };
   }
 
   params(): Param[] {

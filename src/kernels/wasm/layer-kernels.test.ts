@@ -6,6 +6,7 @@ import { firstMismatch } from '../../../test/helpers/compare.js';
 import { convOutSize } from '../../tensor/geometry.js';
 import { Random } from '../../tensor/random.js';
 import * as reference from '../elementwise.js';
+import { lrnBackward, lrnForward } from '../normalization.js';
 import { conv2dDirect, convWeightGradientDirect } from '../conv-direct.js';
 import { gemmNaive } from '../gemm.js';
 import { col2im, im2col } from '../im2col.js';
@@ -151,6 +152,30 @@ describe('WebAssembly layer kernels equal the TypeScript reference', () => {
       const expectedDx = new Float32Array(x.length);
       wasm.averagePoolBackward(dout, g, dx);
       reference.averagePoolBackward(dout, g, expectedDx);
+      expect(firstMismatch(dx, expectedDx, 0, 0)).toBeUndefined();
+    });
+  }
+
+  for (const [N, C, plane, size, beta] of [[2, 16, 49, 5, 0.75], [1, 3, 5, 5, 0.75], [3, 7, 4, 3, 0.6], [1, 1, 9, 1, 0.75]]) {
+    it(`local response normalization N=${N} C=${C} plane=${plane} size=${size} beta=${beta}`, () => {
+      const g = { N, C, plane, size, k: 2, alpha: 1e-4 * 50, beta };
+      const count = N * C * plane;
+      const x = arena(count, () => (random.uniform() * 2 - 1) * 10);
+      const [scale, factor, out] = [arena(count), arena(count), arena(count)];
+      const [expectedScale, expectedFactor, expectedOut] = [new Float32Array(count), new Float32Array(count), new Float32Array(count)];
+      wasm.lrnForward(x, g, scale, factor, out);
+      lrnForward(x, g, expectedScale, expectedFactor, expectedOut);
+      // Beta 0.75 takes square roots, exact in both; any other beta, two pow implementations.
+      const rtol = beta === 0.75 ? 0 : 2 ** -22;
+      expect(firstMismatch(scale, expectedScale, 0, 0)).toBeUndefined();
+      expect(firstMismatch(factor, expectedFactor, 0, rtol)).toBeUndefined();
+      expect(firstMismatch(out, expectedOut, 0, rtol)).toBeUndefined();
+      const dout = arena(count);
+      const [weighted, dx] = [arena(count), arena(count, () => 3)];
+      const [expectedWeighted, expectedDx] = [new Float32Array(count), new Float32Array(count)];
+      // The same forward results on both sides, so backward is compared exactly.
+      wasm.lrnBackward(dout, x, scale, factor, g, weighted, dx);
+      lrnBackward(dout, x, scale, factor, g, expectedWeighted, expectedDx);
       expect(firstMismatch(dx, expectedDx, 0, 0)).toBeUndefined();
     });
   }

@@ -9,6 +9,7 @@ import { Adam } from '../../optim/adam.js';
 import { Random } from '../../tensor/random.js';
 import { activeThreadCount, setThreadCount } from '../backend.js';
 import * as reference from '../elementwise.js';
+import { lrnBackward, lrnForward } from '../normalization.js';
 import { gemmNaive } from '../gemm.js';
 import { im2col } from '../im2col.js';
 import { shares } from './threads.js';
@@ -132,6 +133,19 @@ describe('two threads', () => {
     wasm.averagePoolBackward(dout, overlapping, dAveraged);
     reference.averagePoolBackward(dout, overlapping, expectedDAveraged);
     expect(firstMismatch(dAveraged, expectedDAveraged, 0, 0)).toBeUndefined();
+
+    // AlexNet's local response normalization, split by images.
+    const lrn = { N: 40, C: 30, plane: 144, size: 5, k: 2, alpha: 1e-4, beta: 0.75 };
+    const [scale, factor, normalized] = [arena(out.length), arena(out.length), arena(out.length)];
+    const expectedNormalized = new Float32Array(out.length);
+    wasm.lrnForward(out, lrn, scale, factor, normalized);
+    lrnForward(out, lrn, new Float32Array(out.length), new Float32Array(out.length), expectedNormalized);
+    expect(firstMismatch(normalized, expectedNormalized, 0, 0)).toBeUndefined();
+    const [weighted, dNormalized] = [arena(out.length), arena(out.length)];
+    const expectedDNormalized = new Float32Array(out.length);
+    wasm.lrnBackward(out, out, scale, factor, lrn, weighted, dNormalized);
+    lrnBackward(out, out, scale, factor, lrn, new Float32Array(out.length), expectedDNormalized);
+    expect(firstMismatch(dNormalized, expectedDNormalized, 0, 0)).toBeUndefined();
 
     const n = 300_003;
     // All in the arena (a copy made with map or from would not be), so both runs take the WebAssembly path.

@@ -9,6 +9,7 @@ import { allocate } from '../../tensor/tensor.js';
 import type { DirectConvolution, Kernels } from '../backend.js';
 import { conv2dDirect, convWeightGradientDirect } from '../conv-direct.js';
 import * as reference from '../elementwise.js';
+import { lrnBackward, lrnForward } from '../normalization.js';
 import { gemmBlocked, type GemmArguments } from '../gemm.js';
 import { col2im, im2col, type WindowGeometry } from '../im2col.js';
 import { addressOf, arenaFloat32, arenaInt32, memory, reserveLowMemory } from './arena.js';
@@ -32,6 +33,8 @@ interface KernelExports {
   maxPoolBackward(dout: number, argmax: number, outputs: number, dx: number, zeroFrom: number, zeroCount: number): void;
   averagePoolForward(x: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, out: number): void;
   averagePoolBackward(dout: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, dx: number): void;
+  lrnForward(x: number, first: number, count: number, C: number, plane: number, size: number, k: number, alpha: number, beta: number, scale: number, factor: number, out: number): void;
+  lrnBackward(dout: number, x: number, scale: number, factor: number, first: number, count: number, C: number, plane: number, size: number, alpha: number, beta: number, weighted: number, dx: number): void;
   adamUpdate(w: number, g: number, m: number, v: number, n: number, stepSize: number, oneMinusBeta1: number, oneMinusBeta2: number): void;
   addInto(target: number, source: number, n: number): void;
   convolutionForward(x: number, weights: number, bias: number, first: number, count: number, C: number, H: number, W: number, F: number, K: number, OH: number, OW: number, out: number): void;
@@ -296,6 +299,21 @@ export const wasmKernels: Kernels = {
     // Split by whole planes, as max pooling's backward is: each value sums in one fixed order.
     parallelRanges('averagePoolBackward', g.planes, g.planes * g.H * g.W, 1, (first, end) => [
       at[0], first, end - first, g.H, g.W, g.size, g.stride, g.pad, g.OH, g.OW, at[1],
+    ]);
+  },
+  lrnForward(x, g, scale, factor, out) {
+    const at = addresses(x, scale, factor, out);
+    if (!wasm || !at) return lrnForward(x, g, scale, factor, out);
+    // Images are independent: split by whole images.
+    parallelRanges('lrnForward', g.N, g.N * g.C * g.plane * g.size, 1, (n0, n1) => [
+      at[0], n0, n1 - n0, g.C, g.plane, g.size, g.k, g.alpha, g.beta, at[1], at[2], at[3],
+    ]);
+  },
+  lrnBackward(dout, x, scale, factor, g, weighted, dx) {
+    const at = addresses(dout, x, scale, factor, weighted, dx);
+    if (!wasm || !at) return lrnBackward(dout, x, scale, factor, g, weighted, dx);
+    parallelRanges('lrnBackward', g.N, g.N * g.C * g.plane * g.size, 1, (n0, n1) => [
+      at[0], at[1], at[2], at[3], n0, n1 - n0, g.C, g.plane, g.size, g.alpha, g.beta, at[4], at[5],
     ]);
   },
   adamUpdate(w, g, m, v, n, stepSize, beta1, beta2) {

@@ -361,3 +361,76 @@ export function averagePoolBackward(
     }
   }
 }
+
+// Local response normalization over images first..first+count of x (N,C,plane): scale, factor =
+// scale^-beta and out, each value in double precision and stored as float32, step for step as the
+// TypeScript twin (src/kernels/normalization.ts) does; images are independent, so threads split them.
+export function lrnForward(
+  x: usize, first: i32, count: i32, C: i32, plane: i32, size: i32, k: f64, alpha: f64, beta: f64,
+  scale: usize, factor: usize, out: usize,
+): void {
+  const half = (size - 1) >> 1;
+  for (let n = first; n < first + count; n++) {
+    const sample = n * C * plane;
+    for (let c = 0; c < C; c++) {
+      const row = sample + c * plane;
+      for (let p = 0; p < plane; p++) store<f32>(scale + (<usize>(row + p) << 2), <f32>k);
+      for (let neighbour = max(0, c - half); neighbour <= min(C - 1, c + half); neighbour++) {
+        const from = sample + neighbour * plane;
+        for (let p = 0; p < plane; p++) {
+          const at = scale + (<usize>(row + p) << 2);
+          const value = <f64>load<f32>(x + (<usize>(from + p) << 2));
+          store<f32>(at, <f32>(<f64>load<f32>(at) + alpha * value * value));
+        }
+      }
+      for (let i = row; i < row + plane; i++) {
+        const at = <usize>i << 2;
+        const s = <f64>load<f32>(scale + at);
+        let f: f32;
+        if (beta == 0.75) {
+          const root = Math.sqrt(s);
+          f = <f32>(1 / (root * Math.sqrt(root)));
+        } else {
+          f = <f32>Math.pow(s, -beta);
+        }
+        store<f32>(factor + at, f);
+        store<f32>(out + at, <f32>(<f64>load<f32>(x + at) * <f64>f));
+      }
+    }
+  }
+}
+
+// The gradient of lrnForward for images first..first+count; weighted is scratch the size of x.
+export function lrnBackward(
+  dout: usize, x: usize, scale: usize, factor: usize, first: i32, count: i32, C: i32, plane: i32, size: i32,
+  alpha: f64, beta: f64, weighted: usize, dx: usize,
+): void {
+  const half = (size - 1) >> 1;
+  const start = first * C * plane;
+  const end = (first + count) * C * plane;
+  for (let i = start; i < end; i++) {
+    const at = <usize>i << 2;
+    const product = <f64>load<f32>(dout + at) * <f64>load<f32>(x + at) * <f64>load<f32>(factor + at);
+    store<f32>(weighted + at, <f32>(product / <f64>load<f32>(scale + at)));
+  }
+  const coefficient = 2 * alpha * beta;
+  for (let n = first; n < first + count; n++) {
+    const sample = n * C * plane;
+    for (let c = 0; c < C; c++) {
+      const row = sample + c * plane;
+      memory.fill(dx + (<usize>row << 2), 0, <usize>plane << 2);
+      for (let neighbour = max(0, c - half); neighbour <= min(C - 1, c + half); neighbour++) {
+        const from = sample + neighbour * plane;
+        for (let p = 0; p < plane; p++) {
+          const at = dx + (<usize>(row + p) << 2);
+          store<f32>(at, <f32>(<f64>load<f32>(at) + <f64>load<f32>(weighted + (<usize>(from + p) << 2))));
+        }
+      }
+      for (let i = row; i < row + plane; i++) {
+        const at = <usize>i << 2;
+        const direct = <f64>load<f32>(dout + at) * <f64>load<f32>(factor + at);
+        store<f32>(dx + at, <f32>(direct - coefficient * <f64>load<f32>(x + at) * <f64>load<f32>(dx + at)));
+      }
+    }
+  }
+}
