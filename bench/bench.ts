@@ -1,7 +1,8 @@
 // `npm run bench`: milliseconds per SimpleConvNet training step (batch 100: forward, backward, Adam)
 // on one thread and on all of them, inference images per second, and the matrix product's GFLOP/s.
 // `-- --json` adds one JSON line; `-- --threads N` sets the thread count (default: every core);
-// `-- --model deep` times another preset; `-- --layers` adds where a step's time goes, per layer.
+// `-- --model deep` times another preset; `-- --layers` adds where a step's time goes, per layer;
+// `-- --steps N --rounds R` times about N steps per thread count in R alternating rounds.
 
 import { datasetTensor, epochBatches, type Batch } from '../src/data/batches.js';
 import { limitDataset, loadMnist } from '../src/data/mnist.js';
@@ -48,6 +49,8 @@ const threads = Number(valueOf('--threads') ?? defaultThreadCount());
 // the medians over all rounds compare like with like. A round's first steps after switching the
 // thread count are not counted: the workers start and warm up there.
 const rounds = Number(valueOf('--rounds') ?? 5);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${valueOf('--rounds')}`);
+if (!Number.isInteger(steps) || steps < 1) throw new Error(`--steps must be a positive integer, got ${valueOf('--steps')}`);
 
 /** Median ms per training step for each thread count in `counts`, over `steps` counted steps each. */
 function trainSteps(counts: number[]): number[] {

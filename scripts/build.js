@@ -27,7 +27,8 @@ await Promise.all([
   build({
     ...common,
     format: 'cjs',
-    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    // 'use strict' first: after the banner, esbuild's own directive would be a plain string.
+    banner: { js: "'use strict';\nconst __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     define: { 'import.meta.url': '__importMetaUrl' },
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.cjs',
@@ -45,6 +46,7 @@ try {
   execFileSync(process.execPath, ['bin/cnn.cjs', 'predict', 'data/digit-7-canvas.png'], {
     env: { ...process.env, CNN_WRITE_CODE_CACHE: '1' },
     stdio: 'ignore',
+    timeout: 60_000,
   });
 } catch (error) {
   console.warn(`build: no code cache for the command line (${error.message.split('\n')[0]}); it will start slower`);

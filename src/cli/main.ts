@@ -42,7 +42,17 @@ async function main(): Promise<void> {
     process.exitCode = exitCodeFor(error);
   }
 }
-void main();
+let settled = false;
+void main().finally(() => {
+  settled = true;
+});
+// A command whose promise never settles (node ran out of things to wait for) is a bug: fail as a
+// top-level await did (exit code 13), rather than exit 0 as if it had finished.
+process.on('exit', (code) => {
+  if (settled || code !== 0) return;
+  process.stderr.write('cnn: internal error: the command stopped before it finished\n');
+  process.exitCode = 13;
+});
 
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {

@@ -100,6 +100,12 @@ describe('decodeSimplePng gives sharp\'s pixels exactly', () => {
   ])('every row filter, by hand: %s', async (_name, colour, channels) => {
     const [width, height] = [11, 10];
     await expectSameAsSharp(handPng(width, height, colour, noise(width * height * channels, colour + 3), [0, 1, 2, 3, 4]));
+    // Each filter on the first row too (where the row above counts as zeros), and on pictures one
+    // pixel wide, where a row is a single pixel's bytes.
+    for (const first of [1, 2, 3, 4]) {
+      await expectSameAsSharp(handPng(width, 3, colour, noise(width * 3 * channels, colour + first), [first, 4, 3]));
+      await expectSameAsSharp(handPng(1, 5, colour, noise(5 * channels, colour + 10 * first), [first]));
+    }
   });
 
   it('a hand-made palette with a short alpha table, and ancillary chunks that change nothing', async () => {

@@ -12,7 +12,7 @@ import * as reference from '../elementwise.js';
 import { lrnBackward, lrnForward } from '../normalization.js';
 import { gemmNaive } from '../gemm.js';
 import { im2col } from '../im2col.js';
-import { shares } from './threads.js';
+import { runParallel, shares } from './threads.js';
 import { wasmKernels as wasm } from './wasm-kernels.js';
 
 const random = new Random(5);
@@ -172,5 +172,26 @@ describe('two threads', () => {
     const single = trainedWeights(3);
     setThreadCount(2);
     first.forEach((weights, i) => expect(firstMismatch(weights, single[i], 1e-5, 1e-3)).toBeUndefined());
+  });
+});
+
+describe('failing workers', () => {
+  beforeAll(() => setThreadCount(3));
+  afterAll(() => setThreadCount(1));
+
+  it('a call whose workers both fail throws once, naming the first, and the next call works', () => {
+    // An address past the end of memory makes the kernel trap in both workers; the main thread's
+    // share is empty.
+    const outside = 0x7fff0000;
+    const failing = { name: 'reluForward' as const, args: [outside, outside, 16] };
+    expect(() => runParallel([{ name: 'reluForward', args: [0, 0, 0] }, failing, failing])).toThrow('worker thread 1 failed in reluForward');
+    const x = arena(3000);
+    const y = arena(3000);
+    const expected = new Float32Array(3000);
+    const [xAt, yAt] = [x.byteOffset, y.byteOffset];
+    const share = (start: number, end: number) => ({ name: 'reluForward' as const, args: [xAt + 4 * start, yAt + 4 * start, end - start] });
+    runParallel([share(0, 1000), share(1000, 2000), share(2000, 3000)]);
+    reference.reluForward(x, expected, 3000);
+    expect(firstMismatch(y, expected, 0, 0)).toBeUndefined();
   });
 });

@@ -5,9 +5,9 @@
 //
 // Signalling is a few Atomics on a SharedArrayBuffer per worker, not postMessage: a training step
 // makes dozens of parallel calls, and a message round trip would cost more than a small kernel.
-// Both sides spin briefly before they sleep: on a virtual machine an idle core halts, and waking it
-// takes tens of microseconds, which dozens of calls per step add up to a share of the step itself.
-// The next job (or the worker's result) nearly always comes within the spin; only then do they sleep.
+// Both sides poll for a moment before they sleep: on a virtual machine an idle core halts, and waking
+// it takes tens of microseconds, which dozens of calls per step add up to a share of the step itself
+// (1-2 ms of 20 here). The next job, or the worker's result, nearly always comes within the moment.
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -26,24 +26,30 @@ export interface Job {
 }
 
 const maximumArguments = 16;
-// Polls of the state before sleeping: about 0.2 ms at a few nanoseconds each, longer than the gap
-// between two kernels of a step, far shorter than anything a user would notice as a busy core.
-const spins = 50_000;
+// How long each side polls before it sleeps: longer than the gap between two kernels of a step, far
+// shorter than anything a user would notice as a busy core. Only while every thread has a core of
+// its own: with more threads than cores, a polling thread takes the time a working one needs.
+const pollMilliseconds = 0.3;
 const idle = 0;
 const busy = 1;
 const failed = 2;
 
 // The worker's whole program, evaluated as a script: instantiate the module over the shared memory,
 // then wait for a job, run it, report, forever. Kept as a string so the bundle needs no extra file.
+// A worker that cannot instantiate the module fails every job, rather than leave the main thread
+// waiting for it.
 const workerSource = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, states, args, slot, names, maximumArguments } = workerData;
-const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const functions = names.map((name) => exports[name]);
+const { module, memory, states, args, slot, names, maximumArguments, poll } = workerData;
 const state = new Int32Array(states);
 const values = new Float64Array(args);
+let functions;
+try {
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  functions = names.map((name) => exports[name]);
+} catch {}
 for (;;) {
-  for (let spin = 0; spin < ${spins} && Atomics.load(state, slot * 4) === ${idle}; spin++);
+  for (const until = performance.now() + poll; Atomics.load(state, slot * 4) === ${idle} && performance.now() < until; );
   Atomics.wait(state, slot * 4, ${idle});
   if (Atomics.load(state, slot * 4) !== ${busy}) continue;
   const base = slot * maximumArguments;
@@ -61,6 +67,7 @@ let workers: Worker[] = [];
 let states: Int32Array = new Int32Array(0);
 let values: Float64Array = new Float64Array(0);
 let runLocally: ((job: Job) => void) | undefined;
+let poll = 0;
 
 /** Threads used by default: every core the machine offers. */
 export function defaultThreadCount(): number {
@@ -80,6 +87,7 @@ export function startThreads(count: number, module: WebAssembly.Module, run: (jo
   runLocally = run;
   const helpers = Math.max(0, Math.floor(count) - 1);
   if (helpers === 0) return;
+  poll = helpers + 1 <= availableParallelism() ? pollMilliseconds : 0;
   const stateBuffer = new SharedArrayBuffer(helpers * 4 * 4);
   const argumentBuffer = new SharedArrayBuffer(helpers * maximumArguments * 8);
   states = new Int32Array(stateBuffer);
@@ -87,7 +95,7 @@ export function startThreads(count: number, module: WebAssembly.Module, run: (jo
   workers = Array.from({ length: helpers }, (_, slot) => {
     const worker = new Worker(workerSource, {
       eval: true,
-      workerData: { module, memory, states: stateBuffer, args: argumentBuffer, slot, names: [...jobNames], maximumArguments },
+      workerData: { module, memory, states: stateBuffer, args: argumentBuffer, slot, names: [...jobNames], maximumArguments, poll },
     });
     worker.unref();
     return worker;
@@ -110,15 +118,31 @@ export function runParallel(jobs: Job[]): void {
     Atomics.store(states, slot * 4, busy);
     Atomics.notify(states, slot * 4);
   }
-  (runLocally as (job: Job) => void)(jobs[0]);
+  // Every share is waited for, even when this one throws, so that no worker is still writing into
+  // memory when the call returns, and every failed slot is made ready for the next call.
+  let localFailure: unknown;
+  try {
+    (runLocally as (job: Job) => void)(jobs[0]);
+  } catch (error) {
+    localFailure = error ?? new Error(`${jobs[0].name} failed`);
+  }
+  const failure = waitForWorkers(jobs);
+  if (localFailure !== undefined) throw localFailure;
+  if (failure !== undefined) throw new Error(failure);
+}
+
+/** Waits until no worker of this call is busy; says which failed first, if any did. */
+function waitForWorkers(jobs: Job[]): string | undefined {
+  let failure: string | undefined;
   for (let slot = 0; slot < jobs.length - 1; slot++) {
-    for (let spin = 0; spin < spins && Atomics.load(states, slot * 4) === busy; spin++);
+    for (const until = performance.now() + poll; Atomics.load(states, slot * 4) === busy && performance.now() < until; );
     while (Atomics.load(states, slot * 4) === busy) Atomics.wait(states, slot * 4, busy);
     if (states[slot * 4] === failed) {
       states[slot * 4] = idle;
-      throw new Error(`worker thread ${slot + 1} failed in ${jobs[slot + 1].name}`);
+      failure ??= `worker thread ${slot + 1} failed in ${jobs[slot + 1].name}`;
     }
   }
+  return failure;
 }
 
 /** Splits [0, total) into at most `parts` contiguous ranges, each a multiple of `unit` but the last. */
