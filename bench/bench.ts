@@ -22,6 +22,14 @@ if (!Object.hasOwn(presets, model)) throw new Error(`--model must be one of ${Ob
 const steps = Number(valueOf('--steps') ?? 30);
 const warmup = Number(valueOf('--warmup') ?? 5);
 
+// The machine's speed drifts by a third within minutes (a shared host), so one thread and all of
+// them are timed in alternating rounds rather than one after the other: each round runs both, and
+// the medians over all rounds compare like with like. A round's first steps after switching the
+// thread count are not counted: the workers start and warm up there.
+const rounds = Number(valueOf('--rounds') ?? 5);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${valueOf('--rounds')}`);
+if (!Number.isInteger(steps) || steps < 1) throw new Error(`--steps must be a positive integer, got ${valueOf('--steps')}`);
+
 function valueOf(flag: string): string | undefined {
   const index = process.argv.indexOf(flag);
   return index >= 0 ? process.argv[index + 1] : undefined;
@@ -43,14 +51,6 @@ function gemmGflops(size: number, repeats: number): number {
 const mnist = await loadMnist();
 const stepBatches = () => epochBatches(limitDataset(mnist.train, 100 * (steps + warmup)), 100, new Random(1));
 const threads = Number(valueOf('--threads') ?? defaultThreadCount());
-
-// The machine's speed drifts by a third within minutes (a shared host), so one thread and all of
-// them are timed in alternating rounds rather than one after the other: each round runs both, and
-// the medians over all rounds compare like with like. A round's first steps after switching the
-// thread count are not counted: the workers start and warm up there.
-const rounds = Number(valueOf('--rounds') ?? 5);
-if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${valueOf('--rounds')}`);
-if (!Number.isInteger(steps) || steps < 1) throw new Error(`--steps must be a positive integer, got ${valueOf('--steps')}`);
 
 /** Median ms per training step for each thread count in `counts`, over `steps` counted steps each. */
 function trainSteps(counts: number[]): number[] {

@@ -9,11 +9,12 @@
 // cache, or anything amiss, the bundle is compiled as usual. With --enable-source-maps it is simply
 // required, so stack traces (--debug) point into the TypeScript.
 //
-// CNN_WRITE_CODE_CACHE=1 (set only by scripts/build.js) writes the cache when the command ends.
+// CNN_WRITE_CODE_CACHE=1 (set only by scripts/build.js) writes the cache when the command ends well;
+// CNN_REPORT_CODE_CACHE=1 says on stderr whether V8 took it (for the tests).
 'use strict';
 
 const { createHash } = require('node:crypto');
-const { readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
@@ -45,8 +46,18 @@ function writeCache(source, script) {
   const data = script.createCachedData();
   // Written whole under another name first, so no process ever reads half a cache.
   const partial = `${cacheFile}.${process.pid}.partial`;
-  writeFileSync(partial, Buffer.concat([sha256(source), sha256(data), data]));
-  renameSync(partial, cacheFile);
+  try {
+    writeFileSync(partial, Buffer.concat([sha256(source), sha256(data), data]));
+    renameSync(partial, cacheFile);
+  } finally {
+    rmSync(partial, { force: true });
+  }
+}
+
+// process.sourceMapsEnabled arrived in Node 20.7; before it, the flag itself says so.
+function sourceMapsWanted() {
+  if (process.sourceMapsEnabled !== undefined) return process.sourceMapsEnabled;
+  return [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].includes('--enable-source-maps');
 }
 
 function run() {
@@ -57,17 +68,25 @@ function run() {
     require(bundle); // fails with node's own message: the package was not built
     return;
   }
-  if (process.sourceMapsEnabled) {
+  if (sourceMapsWanted()) {
     require(bundle);
     return;
   }
   const writing = process.env.CNN_WRITE_CODE_CACHE === '1';
-  const script = new Script(Module.wrap(source), { filename: bundle, cachedData: writing ? undefined : readCache(source) });
+  const cachedData = writing ? undefined : readCache(source);
+  const script = new Script(Module.wrap(source), { filename: bundle, cachedData });
+  if (process.env.CNN_REPORT_CODE_CACHE === '1') {
+    process.stderr.write(`code cache: ${cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used'}\n`);
+  }
   // The same wrapper and arguments node's own loader gives a CommonJS file.
   const module = new Module(bundle, null);
   module.filename = bundle;
   script.runInThisContext().call(module.exports, module.exports, Module.createRequire(bundle), module, bundle, dirname(bundle));
-  if (writing) process.on('exit', () => writeCache(source, script));
+  if (writing) {
+    process.on('exit', (code) => {
+      if (code === 0) writeCache(source, script);
+    });
+  }
 }
 
 run();

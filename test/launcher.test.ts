@@ -27,13 +27,14 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 // What the command printed on stdout; it must succeed and print nothing on stderr but predict's
 // one 'using <snapshot>' line.
-function cnn(...args: string[]): { stdout: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+function cnn(...args: string[]): { stdout: string; cache: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CNN_REPORT_CODE_CACHE: '1' };
   delete env.CNN_WRITE_CODE_CACHE;
   const run = spawnSync(process.execPath, [join(scratch, 'bin', 'cnn.cjs'), ...args], { cwd: repositoryRoot, env, encoding: 'utf8' });
-  expect(run.stderr.replace(/^using .*\n/, '')).toBe('');
+  const cache = /^code cache: (\w+)\n/.exec(run.stderr)?.[1] ?? 'not reported';
+  expect(run.stderr.replace(/^code cache: \w+\n/, '').replace(/^using .*\n/, '')).toBe('');
   expect(run.status).toBe(0);
-  return { stdout: run.stdout };
+  return { stdout: run.stdout, cache };
 }
 
 describe('the code cache launcher', () => {
@@ -48,9 +49,10 @@ describe('the code cache launcher', () => {
     expect(script.cachedDataRejected).toBe(false);
     writeFileSync(bundle, built);
     writeFileSync(cache, builtCache);
-    expect(cnn('--version').stdout.trim()).toBe('0.1.0');
-    const prediction = cnn('predict', 'data/digit-7-canvas.png', '--params', 'params/simple-convnet.json', '--json').stdout;
-    expect(JSON.parse(prediction)[0].digit).toBe(7);
+    expect(cnn('--version')).toEqual({ stdout: '0.1.0\n', cache: 'used' });
+    const prediction = cnn('predict', 'data/digit-7-canvas.png', '--params', 'params/simple-convnet.json', '--json');
+    expect(prediction.cache).toBe('used');
+    expect(JSON.parse(prediction.stdout)[0].digit).toBe(7);
   });
 
   it('a bundle changed at the same length runs as changed, not from the old cache', () => {
@@ -60,7 +62,7 @@ describe('the code cache launcher', () => {
     expect(changed.length).toBe(built.length);
     writeFileSync(bundle, changed);
     writeFileSync(cache, builtCache);
-    expect(cnn('--version').stdout.trim()).toBe('9.9.9');
+    expect(cnn('--version')).toEqual({ stdout: '9.9.9\n', cache: 'none' });
   });
 
   it('runs without a cache, with a truncated one, and with one damaged inside V8 data it would accept', () => {
@@ -76,7 +78,8 @@ describe('the code cache launcher', () => {
     const damaged = Buffer.from(builtCache);
     for (const offset of [1000, 50_000, 150_000]) for (let i = offset; i < offset + 64; i++) damaged[i] ^= 0xff;
     writeFileSync(cache, damaged);
-    const prediction = cnn('predict', 'data/digit-7-canvas.png', '--params', 'params/simple-convnet.json', '--json').stdout;
-    expect(JSON.parse(prediction)[0].digit).toBe(7);
+    const prediction = cnn('predict', 'data/digit-7-canvas.png', '--params', 'params/simple-convnet.json', '--json');
+    expect(prediction.cache).toBe('none');
+    expect(JSON.parse(prediction.stdout)[0].digit).toBe(7);
   });
 });

@@ -10,7 +10,7 @@
 // (1-2 ms of 20 here). The next job, or the worker's result, nearly always comes within the moment.
 
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { memory } from './arena.js';
 
 /** Kernel names a worker can run; a job names one by its index here. */
@@ -36,34 +36,45 @@ const failed = 2;
 
 // The worker's whole program, evaluated as a script: instantiate the module over the shared memory,
 // then wait for a job, run it, report, forever. Kept as a string so the bundle needs no extra file.
-// A worker that cannot instantiate the module fails every job, rather than leave the main thread
-// waiting for it.
+// A failure's message goes back on the worker's port before its state says failed, so the main
+// thread can read it then. A worker that cannot instantiate the module fails every job with that
+// error, rather than leave the main thread waiting for it. The worker sleeps on whatever state it
+// last saw, so a failed state waits for the main thread to reset it instead of spinning.
 const workerSource = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, states, args, slot, names, maximumArguments, poll } = workerData;
+const { module, memory, states, args, slot, names, maximumArguments, poll, port } = workerData;
 const state = new Int32Array(states);
 const values = new Float64Array(args);
 let functions;
+let unusable;
 try {
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   functions = names.map((name) => exports[name]);
-} catch {}
+} catch (error) {
+  unusable = error;
+}
 for (;;) {
   for (const until = performance.now() + poll; Atomics.load(state, slot * 4) === ${idle} && performance.now() < until; );
-  Atomics.wait(state, slot * 4, ${idle});
-  if (Atomics.load(state, slot * 4) !== ${busy}) continue;
+  const seen = Atomics.load(state, slot * 4);
+  if (seen !== ${busy}) {
+    Atomics.wait(state, slot * 4, seen);
+    continue;
+  }
   const base = slot * maximumArguments;
   const count = state[slot * 4 + 2];
   try {
+    if (unusable) throw unusable;
     functions[state[slot * 4 + 1]](...values.subarray(base, base + count));
     Atomics.store(state, slot * 4, ${idle});
-  } catch {
+  } catch (error) {
+    port.postMessage(String(error && error.message ? error.message : error));
     Atomics.store(state, slot * 4, ${failed});
   }
   Atomics.notify(state, slot * 4);
 }`;
 
 let workers: Worker[] = [];
+let ports: MessagePort[] = [];
 let states: Int32Array = new Int32Array(0);
 let values: Float64Array = new Float64Array(0);
 let runLocally: ((job: Job) => void) | undefined;
@@ -92,10 +103,17 @@ export function startThreads(count: number, module: WebAssembly.Module, run: (jo
   const argumentBuffer = new SharedArrayBuffer(helpers * maximumArguments * 8);
   states = new Int32Array(stateBuffer);
   values = new Float64Array(argumentBuffer);
-  workers = Array.from({ length: helpers }, (_, slot) => {
+  const channels = Array.from({ length: helpers }, () => new MessageChannel());
+  // Unreferenced: the ports only carry failures, read synchronously, and must not keep node running.
+  ports = channels.map(({ port1 }) => {
+    port1.unref();
+    return port1;
+  });
+  workers = channels.map(({ port2 }, slot) => {
     const worker = new Worker(workerSource, {
       eval: true,
-      workerData: { module, memory, states: stateBuffer, args: argumentBuffer, slot, names: [...jobNames], maximumArguments, poll },
+      workerData: { module, memory, states: stateBuffer, args: argumentBuffer, slot, names: [...jobNames], maximumArguments, poll, port: port2 },
+      transferList: [port2],
     });
     worker.unref();
     return worker;
@@ -104,7 +122,9 @@ export function startThreads(count: number, module: WebAssembly.Module, run: (jo
 
 export function stopThreads(): void {
   for (const worker of workers) void worker.terminate();
+  for (const port of ports) port.close();
   workers = [];
+  ports = [];
 }
 
 /** Runs jobs[0] here and jobs[1..] on workers 0.., and returns when all are done. */
@@ -138,8 +158,10 @@ function waitForWorkers(jobs: Job[]): string | undefined {
     for (const until = performance.now() + poll; Atomics.load(states, slot * 4) === busy && performance.now() < until; );
     while (Atomics.load(states, slot * 4) === busy) Atomics.wait(states, slot * 4, busy);
     if (states[slot * 4] === failed) {
-      states[slot * 4] = idle;
-      failure ??= `worker thread ${slot + 1} failed in ${jobs[slot + 1].name}`;
+      const reason = receiveMessageOnPort(ports[slot])?.message;
+      Atomics.store(states, slot * 4, idle);
+      Atomics.notify(states, slot * 4);
+      failure ??= `worker thread ${slot + 1} failed in ${jobs[slot + 1].name}${reason === undefined ? '' : `: ${reason}`}`;
     }
   }
   return failure;
