@@ -47,7 +47,8 @@ void main().finally(() => {
   settled = true;
 });
 // A command whose promise never settles (node ran out of things to wait for) is a bug: fail as a
-// top-level await did (exit code 13), rather than exit 0 as if it had finished.
+// top-level await did (exit code 13), rather than exit 0 as if it had finished. So a command ends by
+// returning, never by process.exit(0); only the interrupt handler exits early, and never with 0.
 process.on('exit', (code) => {
   if (settled || code !== 0) return;
   process.stderr.write('cnn: internal error: the command stopped before it finished\n');
