@@ -83,3 +83,17 @@ describe('the code cache launcher', () => {
     expect(JSON.parse(prediction.stdout)[0].digit).toBe(7);
   });
 });
+
+describe('an engine without WebAssembly', () => {
+  it('predicts with the TypeScript kernels and preprocessing (node --jitless has no WebAssembly)', () => {
+    const run = spawnSync(
+      process.execPath,
+      ['--jitless', join(repositoryRoot, 'bin', 'cnn.cjs'), 'predict', 'data/digit-7-canvas.png', '--json'],
+      { cwd: repositoryRoot, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8' },
+    );
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)[0].digit).toBe(7);
+    // V8 warns that --jitless turns WebAssembly off; nothing else may be said but the snapshot used.
+    expect(run.stderr.replace(/^Warning: disabling flag --expose_wasm.*\n/, '').replace(/^using .*\n/, '')).toBe('');
+  });
+});

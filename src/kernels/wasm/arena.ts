@@ -11,9 +11,19 @@ const pageBytes = 65536;
 const maximumPages = 32768; // 2 GiB; beyond it allocation falls back to ordinary arrays
 const alignment = 64; // a cache line: vectors never straddle two
 
-export const memory = new WebAssembly.Memory({ initial: 16, maximum: maximumPages, shared: true });
+// Undefined where the engine has no WebAssembly or no shared memory (node --jitless, say): then every
+// buffer is an ordinary array and the TypeScript kernels run.
+export const memory = sharedMemory();
 
-const arenaBuffers = new WeakSet<ArrayBufferLike>([memory.buffer]);
+function sharedMemory(): WebAssembly.Memory | undefined {
+  try {
+    return new WebAssembly.Memory({ initial: 16, maximum: maximumPages, shared: true });
+  } catch {
+    return undefined;
+  }
+}
+
+const arenaBuffers = new WeakSet<ArrayBufferLike>(memory ? [memory.buffer] : []);
 const freeBlocks = new Map<number, number[]>();
 let top = 0;
 
@@ -39,7 +49,7 @@ export function reserveLowMemory(bytes: number): void {
   if (top === 0) top = roundUp(bytes, alignment);
 }
 
-function allocateBytes(bytes: number): number | undefined {
+function allocateBytes(memory: WebAssembly.Memory, bytes: number): number | undefined {
   const recycled = freeBlocks.get(bytes)?.pop();
   if (recycled !== undefined) return recycled;
   const address = top;
@@ -58,8 +68,9 @@ function allocateView<T extends Float32Array | Int32Array>(
   length: number,
   View: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T },
 ): T | undefined {
+  if (memory === undefined) return undefined;
   const bytes = roundUp(Math.max(length, 1) * 4, alignment);
-  const address = allocateBytes(bytes);
+  const address = allocateBytes(memory, bytes);
   if (address === undefined) return undefined;
   const buffer = memory.buffer;
   arenaBuffers.add(buffer);

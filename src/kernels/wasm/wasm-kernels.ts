@@ -42,11 +42,13 @@ interface KernelExports {
 }
 
 export const kernelsWasmBytes = Buffer.from(kernelsWasmBase64, 'base64');
-const available = WebAssembly.validate(kernelsWasmBytes);
+// No shared memory means no WebAssembly here at all (arena.ts).
+const available = memory !== undefined && WebAssembly.validate(kernelsWasmBytes);
 export const kernelsModule = available ? new WebAssembly.Module(kernelsWasmBytes) : undefined;
 
 export function instantiateKernels(): KernelExports {
-  return new WebAssembly.Instance(kernelsModule as WebAssembly.Module, { env: { memory } }).exports as unknown as KernelExports;
+  const imports = { env: { memory: memory as WebAssembly.Memory } };
+  return new WebAssembly.Instance(kernelsModule as WebAssembly.Module, imports).exports as unknown as KernelExports;
 }
 
 const wasm = available ? instantiateKernels() : undefined;
