@@ -29,14 +29,18 @@ const WORKING_SIDE = 100;
 const RAMP = ' .:-=+*#%@';
 
 export function preprocessDigit(image: RgbaImage): PreparedDigit {
-  const { width, height, data } = image;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || data.length !== width * height * 4) {
-    throw new RangeError(`preprocessDigit: ${width}x${height} RGBA needs ${width * height * 4} bytes, got ${data.length}`);
-  }
+  checkRgbaImage(image);
   const { ink: digit, inverted } = findInk(image);
   if (!digit) return { pixels: new Float32Array(SIDE * SIDE), inverted, empty: true };
   const working = Math.max(digit.width, digit.height) > WORKING_SIDE ? scaleToLongerSide(digit, WORKING_SIDE) : digit;
   return { pixels: centreByMass(fitInBox(thickenThinStrokes(working))), inverted, empty: false };
+}
+
+/** A RangeError unless `image` is a whole number of pixels each way with 4 bytes per pixel. */
+export function checkRgbaImage({ width, height, data }: RgbaImage): void {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || data.length !== width * height * 4) {
+    throw new RangeError(`preprocessDigit: ${width}x${height} RGBA needs ${width * height * 4} bytes, got ${data.length}`);
+  }
 }
 
 /** The 28x28 input as text, two characters per pixel so it looks square, darkest to brightest. */

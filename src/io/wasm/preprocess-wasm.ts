@@ -6,7 +6,7 @@
 // the fallback where WebAssembly is unavailable.
 
 import { Buffer } from 'node:buffer';
-import { preprocessDigit, type PreparedDigit, type RgbaImage } from '../preprocess.js';
+import { checkRgbaImage, preprocessDigit, type PreparedDigit, type RgbaImage } from '../preprocess.js';
 import { preprocessWasmBase64 } from './preprocess-wasm-bytes.js';
 
 // What assembly/index.as.ts exports; addresses are byte offsets into its own memory.
@@ -28,10 +28,8 @@ let instance: PreprocessExports | undefined;
 
 /** preprocessDigit, in WebAssembly when the engine has it: same argument, result and RangeError. */
 export function preprocessDigitWasm(image: RgbaImage): PreparedDigit {
+  checkRgbaImage(image);
   const { width, height, data } = image;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || data.length !== width * height * 4) {
-    throw new RangeError(`preprocessDigit: ${width}x${height} RGBA needs ${width * height * 4} bytes, got ${data.length}`);
-  }
   const wasm = instantiate();
   if (!wasm) return preprocessDigit(image);
   const address = wasm.startImage(data.length);

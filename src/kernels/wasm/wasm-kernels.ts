@@ -9,6 +9,7 @@ import { allocate } from '../../tensor/tensor.js';
 import type { DirectConvolution, Kernels } from '../backend.js';
 import { conv2dDirect, convWeightGradientDirect } from '../conv-direct.js';
 import * as reference from '../elementwise.js';
+import type { PoolGeometry } from '../elementwise.js';
 import { lrnBackward, lrnForward } from '../normalization.js';
 import { gemmBlocked, type GemmArguments } from '../gemm.js';
 import { col2im, im2col, type WindowGeometry } from '../im2col.js';
@@ -145,6 +146,16 @@ function parallelRanges(name: Job['name'], total: number, work: number, unit: nu
   else runParallel(ranges.map(([start, end]) => ({ name, args: args(start, end) })));
 }
 
+/**
+ * A pooling kernel split by whole planes. Its arguments: the input's address, the first plane and
+ * how many, the geometry, then the outputs' addresses.
+ */
+function byPlanes(name: Job['name'], g: PoolGeometry, input: number, ...outputs: number[]): void {
+  parallelRanges(name, g.planes, g.planes * g.H * g.W, 1, (first, end) => [
+    input, first, end - first, g.H, g.W, g.size, g.stride, g.pad, g.OH, g.OW, ...outputs,
+  ]);
+}
+
 /** Addresses of all the buffers when every one is float32 in the arena, else undefined. */
 function addresses(...views: (FloatArray | Int32Array)[]): number[] | undefined {
   const result: number[] = [];
@@ -272,9 +283,7 @@ export const wasmKernels: Kernels = {
   maxPoolForward(x, g, out, argmax) {
     const at = addresses(x, out, argmax);
     if (!wasm || !at) return reference.maxPoolForward(x, g, out, argmax);
-    parallelRanges('maxPoolForward', g.planes, g.planes * g.H * g.W, 1, (first, end) => [
-      at[0], first, end - first, g.H, g.W, g.size, g.stride, g.pad, g.OH, g.OW, at[1], at[2],
-    ]);
+    byPlanes('maxPoolForward', g, at[0], at[1], at[2]);
   },
   maxPoolBackward(dout, argmax, outputs, dx, inputs, planes = 1) {
     const at = addresses(dout, argmax, dx);
@@ -291,17 +300,13 @@ export const wasmKernels: Kernels = {
   averagePoolForward(x, g, out) {
     const at = addresses(x, out);
     if (!wasm || !at) return reference.averagePoolForward(x, g, out);
-    parallelRanges('averagePoolForward', g.planes, g.planes * g.H * g.W, 1, (first, end) => [
-      at[0], first, end - first, g.H, g.W, g.size, g.stride, g.pad, g.OH, g.OW, at[1],
-    ]);
+    byPlanes('averagePoolForward', g, at[0], at[1]);
   },
   averagePoolBackward(dout, g, dx) {
     const at = addresses(dout, dx);
     if (!wasm || !at) return reference.averagePoolBackward(dout, g, dx);
-    // Split by whole planes, as max pooling's backward is: each value sums in one fixed order.
-    parallelRanges('averagePoolBackward', g.planes, g.planes * g.H * g.W, 1, (first, end) => [
-      at[0], first, end - first, g.H, g.W, g.size, g.stride, g.pad, g.OH, g.OW, at[1],
-    ]);
+    // By whole planes, as max pooling's backward: each value sums in one fixed order.
+    byPlanes('averagePoolBackward', g, at[0], at[1]);
   },
   lrnForward(x, g, scale, factor, out) {
     const at = addresses(x, scale, factor, out);
