@@ -148,3 +148,8 @@ export function adamUpdate(
     w[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) + 1e-7);
   }
 }
+
+/** out[i] = bytes[i] / 255, n values: images from their bytes to [0,1], as MNIST's pixels are scaled. */
+export function bytesToUnit(bytes: Uint8Array, out: FloatArray, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = bytes[i] / 255;
+}

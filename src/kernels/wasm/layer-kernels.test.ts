@@ -40,6 +40,23 @@ describe('WebAssembly layer kernels equal the TypeScript reference', () => {
     });
   }
 
+  for (const n of [1, 15, 16, 17, 256, 1000]) {
+    it(`bytes to [0,1], n=${n}, every byte value`, () => {
+      // Every byte from 0 to 255 appears (n >= 256), at every offset in a vector of sixteen.
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 7 + (i >> 8)) % 256);
+      const out = arena(n);
+      const expected = new Float32Array(n);
+      wasm.bytesToUnit(bytes, out, n);
+      reference.bytesToUnit(bytes, expected, n);
+      expect(firstMismatch(out, expected, 0, 0)).toBeUndefined();
+      const inArena = wasm.allocateBytes(n);
+      inArena.set(bytes);
+      out.fill(-1);
+      wasm.bytesToUnit(inArena, out, n);
+      expect(firstMismatch(out, expected, 0, 0)).toBeUndefined();
+    });
+  }
+
   for (const n of [1, 3, 4, 7, 17, 1001]) {
     it(`sigmoid forward and backward, n=${n}`, () => {
       // Wide inputs, past where e^-x overflows float32 and 1 + e^-x rounds to 1.

@@ -4,6 +4,8 @@
 // itself: four neighbouring outputs at a time in one vector, one row of KW weights held in
 // registers. The TypeScript reference is conv2dDirect in ../../conv-direct.ts.
 
+import { madd } from './simd.as';
+
 // x (N,C,H,W), weights (F,C,K,K), bias (F) -> out (N,F,OH,OW) for images first..first+count.
 export function convolutionForward(
   x: usize, weights: usize, bias: usize, first: i32, count: i32, C: i32, H: i32, W: i32, F: i32, K: i32,
@@ -66,15 +68,15 @@ function addWeightedRowsOf(image: usize, W: i32, row: usize, K: i32, out: usize,
     let ow = 0;
     for (; ow + 4 <= OW; ow += 4) {
       const at = source + (<usize>ow << 2);
-      let sum = f32x4.mul(w0, v128.load(at));
-      if (K > 1) sum = f32x4.add(sum, f32x4.mul(w1, v128.load(at, 4)));
-      if (K > 2) sum = f32x4.add(sum, f32x4.mul(w2, v128.load(at, 8)));
-      if (K > 3) sum = f32x4.add(sum, f32x4.mul(w3, v128.load(at, 12)));
-      if (K > 4) sum = f32x4.add(sum, f32x4.mul(w4, v128.load(at, 16)));
-      if (K > 5) sum = f32x4.add(sum, f32x4.mul(w5, v128.load(at, 20)));
-      if (K > 6) sum = f32x4.add(sum, f32x4.mul(w6, v128.load(at, 24)));
       const into = target + (<usize>ow << 2);
-      v128.store(into, f32x4.add(v128.load(into), sum));
+      let sum = madd(w0, v128.load(at), v128.load(into));
+      if (K > 1) sum = madd(w1, v128.load(at, 4), sum);
+      if (K > 2) sum = madd(w2, v128.load(at, 8), sum);
+      if (K > 3) sum = madd(w3, v128.load(at, 12), sum);
+      if (K > 4) sum = madd(w4, v128.load(at, 16), sum);
+      if (K > 5) sum = madd(w5, v128.load(at, 20), sum);
+      if (K > 6) sum = madd(w6, v128.load(at, 24), sum);
+      v128.store(into, sum);
     }
     for (; ow < OW; ow++) {
       let sum: f32 = 0;
@@ -130,13 +132,13 @@ function weightRow(
       for (; ow + 4 <= OW; ow += 4) {
         const d = v128.load(g + (<usize>ow << 2));
         const at = v + (<usize>ow << 2);
-        a0 = f32x4.add(a0, f32x4.mul(d, v128.load(at)));
-        if (K > 1) a1 = f32x4.add(a1, f32x4.mul(d, v128.load(at, 4)));
-        if (K > 2) a2 = f32x4.add(a2, f32x4.mul(d, v128.load(at, 8)));
-        if (K > 3) a3 = f32x4.add(a3, f32x4.mul(d, v128.load(at, 12)));
-        if (K > 4) a4 = f32x4.add(a4, f32x4.mul(d, v128.load(at, 16)));
-        if (K > 5) a5 = f32x4.add(a5, f32x4.mul(d, v128.load(at, 20)));
-        if (K > 6) a6 = f32x4.add(a6, f32x4.mul(d, v128.load(at, 24)));
+        a0 = madd(d, v128.load(at), a0);
+        if (K > 1) a1 = madd(d, v128.load(at, 4), a1);
+        if (K > 2) a2 = madd(d, v128.load(at, 8), a2);
+        if (K > 3) a3 = madd(d, v128.load(at, 12), a3);
+        if (K > 4) a4 = madd(d, v128.load(at, 16), a4);
+        if (K > 5) a5 = madd(d, v128.load(at, 20), a5);
+        if (K > 6) a6 = madd(d, v128.load(at, 24), a6);
       }
       for (; ow < OW; ow++) {
         const d = load<f32>(g + (<usize>ow << 2));

@@ -2,6 +2,6 @@
 export { gemm, workspaceBytes, heapBase } from './gemm.as';
 export {
   reluForward, reluBackward, im2col, col2im, rowsToPlanes, planesToRows, maxPoolForward, maxPoolBackward, adamUpdate,
-  addInto, sigmoidForward, sigmoidBackward, averagePoolForward, averagePoolBackward, lrnForward, lrnBackward,
+  addInto, bytesToUnit, sigmoidForward, sigmoidBackward, averagePoolForward, averagePoolBackward, lrnForward, lrnBackward,
 } from './layers.as';
 export { convolutionForward, convolutionWeightGradient } from './direct.as';

@@ -284,6 +284,25 @@ export function adamUpdate(
   }
 }
 
+// out[i] = bytes[i] / 255, n values: a batch of images from their bytes, sixteen at a time. A float32
+// division of two exact integers rounds once; the TypeScript twin divides in double and rounds to
+// float32, which for every byte gives the same value (tested on all 256).
+export function bytesToUnit(bytes: usize, out: usize, n: i32): void {
+  const scale = f32x4.splat(255);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const v = v128.load(bytes + <usize>i);
+    const low = i16x8.extend_low_i8x16_u(v);
+    const high = i16x8.extend_high_i8x16_u(v);
+    const at = out + (<usize>i << 2);
+    v128.store(at, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(low)), scale));
+    v128.store(at, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(low)), scale), 16);
+    v128.store(at, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(high)), scale), 32);
+    v128.store(at, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(high)), scale), 48);
+  }
+  for (; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>load<u8>(bytes + <usize>i) / 255);
+}
+
 // target += source, n floats: sums the partial products of threads that split a matrix product's K.
 export function addInto(target: usize, source: usize, n: i32): void {
   let i = 0;
