@@ -72,3 +72,24 @@ export function convWeightGradientDirect(
     }
   }
 }
+
+// The weight gradient when the convolution's output went through ReLU and then max pooling: the
+// gradient reaches only the position each window's maximum came from (argmax, as maxPoolForward
+// gives it), and only where ReLU let it through (pooled > 0). This reference builds that dout in
+// full, as the ReLU and pooling layers' backward passes would, then takes the gradient above.
+// dpool, pooled and argmax hold `outputs` values (N,F,PH,PW).
+export function convWeightGradientPooled(
+  x: FloatArray,
+  dpool: FloatArray,
+  pooled: FloatArray,
+  argmax: Int32Array,
+  outputs: number,
+  F: number,
+  g: WindowGeometry,
+  dW: FloatArray,
+  db: FloatArray,
+): void {
+  const dout = new Float64Array(g.N * F * g.OH * g.OW);
+  for (let o = 0; o < outputs; o++) if (pooled[o] > 0) dout[argmax[o]] += dpool[o];
+  convWeightGradientDirect(x, dout, F, g, dW, db);
+}

@@ -66,9 +66,12 @@ export interface PoolGeometry {
 }
 
 // x is (planes,H,W); out is (planes,OH,OW); argmax gets, per output, the flat index into x of the
-// window's maximum (the first in reading order on ties). Padding cells never win.
-export function maxPoolForward(x: FloatArray, g: PoolGeometry, out: FloatArray, argmax: Int32Array): void {
+// window's maximum (the first in reading order on ties). Padding cells never win. With relu, every
+// value is first taken as ReLU gives it (x > 0 ? x : 0): ReLU then pooling in one pass, the same
+// outputs and argmax as the two layers one after the other.
+export function maxPoolForward(x: FloatArray, g: PoolGeometry, out: FloatArray, argmax: Int32Array, relu = false): void {
   const { planes, H, W, size, stride, pad, OH, OW } = g;
+  const value = (index: number): number => (relu ? (x[index] > 0 ? x[index] : 0) : x[index]);
   let o = 0;
   for (let plane = 0; plane < planes; plane++) {
     const base = plane * H * W;
@@ -81,10 +84,10 @@ export function maxPoolForward(x: FloatArray, g: PoolGeometry, out: FloatArray, 
         let where = base + h0 * W + w0;
         for (let h = h0; h < h1; h++) {
           for (let w = w0; w < w1; w++) {
-            if (x[base + h * W + w] > x[where]) where = base + h * W + w;
+            if (value(base + h * W + w) > value(where)) where = base + h * W + w;
           }
         }
-        out[o] = x[where];
+        out[o] = value(where);
         argmax[o] = where;
       }
     }

@@ -49,4 +49,12 @@ export interface DirectConvolution {
   forward(x: FloatArray, weights: FloatArray, bias: FloatArray, F: number, g: WindowGeometry, out: FloatArray): void;
   /** dW (F,C,KH,KW) and db (F) from x and dout (N,F,OH,OW); see convWeightGradientDirect. */
   weightGradient(x: FloatArray, dout: FloatArray, F: number, g: WindowGeometry, dW: FloatArray, db: FloatArray): void;
+  /**
+   * The same from the gradient of ReLU then max pooling (no padding) after the convolution: dpool,
+   * the pooled outputs and their argmax, `outputs` values each; see convWeightGradientPooled.
+   */
+  pooledWeightGradient(
+    x: FloatArray, dpool: FloatArray, pooled: FloatArray, argmax: Int32Array, outputs: number, F: number, g: WindowGeometry,
+    dW: FloatArray, db: FloatArray,
+  ): void;
 }

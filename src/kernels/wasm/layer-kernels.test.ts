@@ -7,7 +7,7 @@ import { convOutSize } from '../../tensor/geometry.js';
 import { Random } from '../../tensor/random.js';
 import * as reference from '../elementwise.js';
 import { lrnBackward, lrnForward } from '../normalization.js';
-import { conv2dDirect, convWeightGradientDirect } from '../conv-direct.js';
+import { conv2dDirect, convWeightGradientDirect, convWeightGradientPooled } from '../conv-direct.js';
 import { gemmNaive } from '../gemm.js';
 import { col2im, im2col } from '../im2col.js';
 import { addressOf } from './arena.js';
@@ -154,6 +154,30 @@ describe('WebAssembly layer kernels equal the TypeScript reference', () => {
     }
   }
 
+  // ReLU fused into max pooling: the same values and argmax as ReLU then pooling, the two reference
+  // kernels one after the other, including all-negative windows (every value a tie at zero), -0 and NaN.
+  for (const [planes, H, size, stride, pad] of [[3, 24, 2, 2, 0], [2, 7, 3, 2, 1], [2, 10, 2, 2, 0], [1, 6, 2, 1, 1]]) {
+    it(`ReLU then max pooling in one pass, planes=${planes} ${H}x${H} size=${size} s=${stride} p=${pad}`, () => {
+      const OH = convOutSize(H, size, stride, pad);
+      const g = { planes, H, W: H, size, stride, pad, OH, OW: OH };
+      const specials = [-0, Number.NaN, -1, 0];
+      const x = arena(planes * H * H, () => (random.uniform() < 0.1 ? specials[random.integer(4)] : random.uniform() * 2 - 1.2));
+      const relu = new Float32Array(x.length);
+      reference.reluForward(x, relu, x.length);
+      const [expected, expectedArgmax] = [new Float32Array(planes * OH * OH), new Int32Array(planes * OH * OH)];
+      reference.maxPoolForward(relu, g, expected, expectedArgmax);
+      const [fused, fusedArgmax] = [new Float32Array(expected.length), new Int32Array(expected.length)];
+      reference.maxPoolForward(x, g, fused, fusedArgmax, true);
+      expect(firstMismatch(fused, expected, 0, 0)).toBeUndefined();
+      expect(firstMismatch(fusedArgmax, expectedArgmax, 0, 0)).toBeUndefined();
+      const out = arena(expected.length);
+      const argmax = wasm.allocateIndices(out.length);
+      wasm.maxPoolForward(x, g, out, argmax, true);
+      expect(firstMismatch(out, expected, 0, 0)).toBeUndefined();
+      expect(firstMismatch(argmax, expectedArgmax, 0, 0)).toBeUndefined();
+    });
+  }
+
   // Square pictures, then wider than tall (so a swapped H and W shows), a stride past the window, a
   // window of one.
   const averagePools = [...pools.map(([planes, H, size, stride, pad]) => [planes, H, H, size, stride, pad]), [3, 10, 10, 3, 3, 1], [2, 9, 12, 2, 3, 1], [2, 5, 7, 1, 1, 0]];
@@ -251,6 +275,33 @@ describe('WebAssembly layer kernels equal the TypeScript reference', () => {
       direct.weightGradient(x, dout, F, g, dW, db);
       convWeightGradientDirect(Float64Array.from(x), Float64Array.from(dout), F, g, expectedDW, expectedDb);
       const bound = 1e-5 * Math.sqrt(N * g.OH * g.OW);
+      expect(firstMismatch(dW, expectedDW, bound, 1e-4)).toBeUndefined();
+      expect(firstMismatch(db, expectedDb, bound, 1e-4)).toBeUndefined();
+    });
+  }
+
+  // The weight gradient from the pooled gradient against the reference, which builds the sparse
+  // gradient map in full and takes the dense gradient: 5x5 filters (the vector path) and others,
+  // one and two channels, 2x2 pooling and overlapping 3x3 windows at stride 2.
+  for (const [N, C, H, F, K, size, stride] of [[3, 1, 28, 30, 5, 2, 2], [2, 2, 12, 4, 5, 2, 2], [2, 1, 11, 3, 3, 3, 2], [1, 2, 9, 2, 2, 2, 1]]) {
+    it(`weight gradient through ReLU and pooling x=[${N},${C},${H},${H}] w=[${F},${C},${K},${K}] pool ${size}/${stride}`, () => {
+      const g = { N, C, H, W: H, KH: K, KW: K, stride: 1, pad: 0, OH: H - K + 1, OW: H - K + 1 };
+      const PH = convOutSize(g.OH, size, stride, 0);
+      const pool = { planes: N * F, H: g.OH, W: g.OW, size, stride, pad: 0, OH: PH, OW: PH };
+      // A bias of -1 leaves some windows all negative, so ReLU stops some gradients.
+      const [x, weights, bias] = [arena(N * C * H * H), arena(F * C * K * K), arena(F, () => -1)];
+      const maps = arena(N * F * g.OH * g.OW);
+      direct.forward(x, weights, bias, F, g, maps);
+      const pooled = arena(N * F * PH * PH);
+      const argmax = wasm.allocateIndices(pooled.length);
+      wasm.maxPoolForward(maps, pool, pooled, argmax, true);
+      expect(pooled.some((value) => value === 0) && pooled.some((value) => value > 0), 'some windows pass, some do not').toBe(true);
+      const dpool = arena(pooled.length);
+      const [dW, db] = [arena(weights.length), arena(F)];
+      const [expectedDW, expectedDb] = [new Float64Array(weights.length), new Float64Array(F)];
+      direct.pooledWeightGradient(x, dpool, pooled, argmax, pooled.length, F, g, dW, db);
+      convWeightGradientPooled(Float64Array.from(x), Float64Array.from(dpool), pooled, argmax, pooled.length, F, g, expectedDW, expectedDb);
+      const bound = 1e-5 * Math.sqrt(N * PH * PH);
       expect(firstMismatch(dW, expectedDW, bound, 1e-4)).toBeUndefined();
       expect(firstMismatch(db, expectedDb, bound, 1e-4)).toBeUndefined();
     });

@@ -17,7 +17,7 @@ import { memory } from './arena.js';
 export const jobNames = [
   'gemm', 'im2col', 'col2im', 'reluForward', 'reluBackward', 'rowsToPlanes', 'maxPoolForward',
   'convolutionForward', 'convolutionWeightGradient', 'maxPoolBackward', 'adamUpdate', 'sigmoidForward', 'sigmoidBackward',
-  'averagePoolForward', 'averagePoolBackward', 'lrnForward', 'lrnBackward',
+  'averagePoolForward', 'averagePoolBackward', 'lrnForward', 'lrnBackward', 'convolutionWeightGradientPooled',
 ] as const;
 export type JobName = (typeof jobNames)[number];
 export interface Job {

@@ -6,7 +6,7 @@
 import type { DType, FloatArray } from '../../tensor/tensor.js';
 import { allocate } from '../../tensor/tensor.js';
 import type { DirectConvolution, Kernels } from '../kernels.js';
-import { conv2dDirect, convWeightGradientDirect } from '../conv-direct.js';
+import { conv2dDirect, convWeightGradientDirect, convWeightGradientPooled } from '../conv-direct.js';
 import * as reference from '../elementwise.js';
 import type { PoolGeometry } from '../elementwise.js';
 import { lrnBackward, lrnForward } from '../normalization.js';
@@ -29,7 +29,7 @@ interface KernelExports {
   col2im(col: number, N: number, C: number, H: number, W: number, KH: number, KW: number, stride: number, pad: number, OH: number, OW: number, x: number): void;
   rowsToPlanes(product: number, bias: number, N: number, F: number, P: number, out: number): void;
   planesToRows(dout: number, N: number, F: number, P: number, rows: number, dbias: number): void;
-  maxPoolForward(x: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, out: number, argmax: number): void;
+  maxPoolForward(x: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, out: number, argmax: number, relu: boolean): void;
   maxPoolBackward(dout: number, argmax: number, outputs: number, dx: number, zeroFrom: number, zeroCount: number): void;
   averagePoolForward(x: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, out: number): void;
   averagePoolBackward(dout: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, dx: number): void;
@@ -40,6 +40,7 @@ interface KernelExports {
   addInto(target: number, source: number, n: number): void;
   convolutionForward(x: number, weights: number, bias: number, first: number, count: number, C: number, H: number, W: number, F: number, K: number, OH: number, OW: number, out: number): void;
   convolutionWeightGradient(x: number, dout: number, N: number, C: number, H: number, W: number, first: number, count: number, F: number, K: number, OH: number, OW: number, dW: number, db: number): void;
+  convolutionWeightGradientPooled(x: number, dpool: number, pooled: number, argmax: number, N: number, C: number, H: number, W: number, first: number, count: number, F: number, K: number, P: number, dW: number, db: number): void;
 }
 
 const available = kernelsModule !== undefined;
@@ -229,6 +230,15 @@ const directConvolution: DirectConvolution = {
       at[0], at[1], g.N, g.C, g.H, g.W, f0, f1 - f0, F, g.KH, g.OH, g.OW, at[2], at[3],
     ]);
   },
+  pooledWeightGradient(x, dpool, pooled, argmax, outputs, F, g, dW, db) {
+    const at = addresses(arenaInput(x, g.N * g.C * g.H * g.W), dpool, pooled, argmax, dW, db);
+    if (!wasm || !at) return convWeightGradientPooled(x, dpool, pooled, argmax, outputs, F, g, dW, db);
+    // Split by filters, as the dense gradient: each thread owns its filters' weights.
+    const P = outputs / (g.N * F);
+    parallelRanges('convolutionWeightGradientPooled', F, outputs * g.C * g.KH * g.KW, 1, (f0, f1) => [
+      at[0], at[1], at[2], at[3], g.N, g.C, g.H, g.W, f0, f1 - f0, F, g.KH, P, at[4], at[5],
+    ]);
+  },
 };
 
 export const wasmKernels: Kernels = {
@@ -286,10 +296,10 @@ export const wasmKernels: Kernels = {
     if (!wasm || !at) return reference.planesToRows(dout, N, F, P, rows, dbias);
     wasm.planesToRows(at[0], N, F, P, at[1], at[2]);
   },
-  maxPoolForward(x, g, out, argmax) {
+  maxPoolForward(x, g, out, argmax, relu = false) {
     const at = addresses(x, out, argmax);
-    if (!wasm || !at) return reference.maxPoolForward(x, g, out, argmax);
-    byPlanes('maxPoolForward', g, at[0], at[1], at[2]);
+    if (!wasm || !at) return reference.maxPoolForward(x, g, out, argmax, relu);
+    byPlanes('maxPoolForward', g, at[0], at[1], at[2], +relu);
   },
   maxPoolBackward(dout, argmax, outputs, dx, inputs, planes = 1) {
     const at = addresses(dout, argmax, dx);

@@ -4,4 +4,4 @@ export {
   reluForward, reluBackward, im2col, col2im, rowsToPlanes, planesToRows, maxPoolForward, maxPoolBackward, adamUpdate,
   addInto, bytesToUnit, sigmoidForward, sigmoidBackward, averagePoolForward, averagePoolBackward, lrnForward, lrnBackward,
 } from './layers.as';
-export { convolutionForward, convolutionWeightGradient } from './direct.as';
+export { convolutionForward, convolutionWeightGradient, convolutionWeightGradientPooled } from './direct.as';
