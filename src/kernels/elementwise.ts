@@ -4,9 +4,14 @@
 
 import type { FloatArray } from '../tensor/tensor.js';
 
-// y = x where x > 0, else 0; n values.
+// y = x where x > 0, else 0; n values. NaN passes through, as max(x, 0) gives it in WebAssembly,
+// so that a broken value is never hidden as a zero: the loss becomes NaN and training stops there.
 export function reluForward(x: FloatArray, y: FloatArray, n: number): void {
-  for (let i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0;
+  for (let i = 0; i < n; i++) y[i] = reluOf(x[i]);
+}
+
+export function reluOf(value: number): number {
+  return value > 0 || Number.isNaN(value) ? value : 0;
 }
 
 // dx = dout where the forward output y > 0, else 0.
@@ -67,11 +72,11 @@ export interface PoolGeometry {
 
 // x is (planes,H,W); out is (planes,OH,OW); argmax gets, per output, the flat index into x of the
 // window's maximum (the first in reading order on ties). Padding cells never win. With relu, every
-// value is first taken as ReLU gives it (x > 0 ? x : 0): ReLU then pooling in one pass, the same
-// outputs and argmax as the two layers one after the other.
+// value is first taken as ReLU gives it (reluOf above): ReLU then pooling in one pass, the same outputs
+// and argmax as the two layers one after the other.
 export function maxPoolForward(x: FloatArray, g: PoolGeometry, out: FloatArray, argmax: Int32Array, relu = false): void {
   const { planes, H, W, size, stride, pad, OH, OW } = g;
-  const value = (index: number): number => (relu ? (x[index] > 0 ? x[index] : 0) : x[index]);
+  const value = (index: number): number => (relu ? reluOf(x[index]) : x[index]);
   let o = 0;
   for (let plane = 0; plane < planes; plane++) {
     const base = plane * H * W;

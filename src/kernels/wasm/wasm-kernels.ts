@@ -37,6 +37,7 @@ interface KernelExports {
   lrnBackward(dout: number, x: number, scale: number, factor: number, first: number, count: number, C: number, plane: number, size: number, alpha: number, beta: number, weighted: number, dx: number): void;
   adamUpdate(w: number, g: number, m: number, v: number, n: number, stepSize: number, oneMinusBeta1: number, oneMinusBeta2: number): void;
   bytesToUnit(bytes: number, out: number, n: number): void;
+  multiplyAddPeak(iterations: number): number;
   addInto(target: number, source: number, n: number): void;
   convolutionForward(x: number, weights: number, bias: number, first: number, count: number, C: number, H: number, W: number, F: number, K: number, OH: number, OW: number, out: number): void;
   convolutionWeightGradient(x: number, dout: number, N: number, C: number, H: number, W: number, first: number, count: number, F: number, K: number, OH: number, OW: number, dW: number, db: number): void;
@@ -135,6 +136,20 @@ function parallelGemm(transA: boolean, transB: boolean, M: number, N: number, K:
     });
   }
   runParallel(jobs);
+}
+
+/**
+ * For the benchmark: GFLOP/s of `iterations` rounds of pure multiply-adds (96 flops a round) on
+ * every thread at once, the ceiling any kernel of this build can reach here.
+ */
+export function multiplyAddPeakGflops(iterations: number): number {
+  if (!wasm) return 0;
+  const threads = threadCount();
+  wasm.multiplyAddPeak(1000);
+  const started = performance.now();
+  if (threads === 1) wasm.multiplyAddPeak(iterations);
+  else runParallel(Array.from({ length: threads }, () => ({ name: 'multiplyAddPeak' as const, args: [iterations] })));
+  return (96 * iterations * threads) / ((performance.now() - started) / 1000) / 1e9;
 }
 
 /** Runs `name` once per share of [0, total), or here alone when the work is small. */

@@ -5,3 +5,4 @@ export {
   addInto, bytesToUnit, sigmoidForward, sigmoidBackward, averagePoolForward, averagePoolBackward, lrnForward, lrnBackward,
 } from './layers.as';
 export { convolutionForward, convolutionWeightGradient, convolutionWeightGradientPooled } from './direct.as';
+export { multiplyAddPeak } from './simd.as';

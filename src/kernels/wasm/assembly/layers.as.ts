@@ -182,17 +182,18 @@ export function maxPoolForward(
   }
 }
 
-// x[index], or as ReLU gives it (x > 0 ? x : 0) when pooling fuses the ReLU before it.
+// x[index], or as ReLU gives it (max(x, 0), as reluForward: NaN stays NaN, -0 becomes 0) when
+// pooling fuses the ReLU before it.
 @inline
 function valueAt(x: usize, index: i32, relu: bool): f32 {
   const value = load<f32>(x + (<usize>index << 2));
-  return relu ? (value > 0 ? value : 0) : value;
+  return relu ? max<f32>(value, 0) : value;
 }
 
-// The same for four lanes: pmax(0, v) is (0 < v ? v : 0), ReLU exactly (NaN and -0 give +0).
+// The same for four lanes.
 @inline
 function lanesOf(vector: v128, relu: bool): v128 {
-  return relu ? f32x4.pmax(f32x4.splat(0), vector) : vector;
+  return relu ? f32x4.max(vector, f32x4.splat(0)) : vector;
 }
 
 // The common case, 2x2 windows at stride 2 without padding, four outputs at a time: the four
