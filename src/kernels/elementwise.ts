@@ -4,14 +4,15 @@
 
 import type { FloatArray } from '../tensor/tensor.js';
 
-// y = x where x > 0, else 0; n values. NaN passes through, as max(x, 0) gives it in WebAssembly,
-// so that a broken value is never hidden as a zero: the loss becomes NaN and training stops there.
+// y = x, but 0 where x < 0; n values. NaN passes through, so a broken value is never hidden as a
+// zero: the loss becomes NaN and training stops there. (-0 stays -0, which every later layer treats
+// as 0.) This is WebAssembly's pmax(x, 0), one instruction, where max(x, 0) takes seven on x86.
 export function reluForward(x: FloatArray, y: FloatArray, n: number): void {
   for (let i = 0; i < n; i++) y[i] = reluOf(x[i]);
 }
 
 export function reluOf(value: number): number {
-  return value > 0 || Number.isNaN(value) ? value : 0;
+  return value < 0 ? 0 : value;
 }
 
 // dx = dout where the forward output y > 0, else 0.

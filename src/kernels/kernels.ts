@@ -7,6 +7,7 @@ import type {
   adamUpdate, averagePoolBackward, bytesToUnit, averagePoolForward, maxPoolBackward, maxPoolForward, planesToRows, reluBackward,
   reluForward, rowsToPlanes, sigmoidBackward, sigmoidForward,
 } from './elementwise.js';
+import type { PoolGeometry } from './elementwise.js';
 import type { Gemm } from './gemm.js';
 import type { col2im, im2col, WindowGeometry } from './im2col.js';
 import type { lrnBackward, lrnForward } from './normalization.js';
@@ -50,11 +51,11 @@ export interface DirectConvolution {
   /** dW (F,C,KH,KW) and db (F) from x and dout (N,F,OH,OW); see convWeightGradientDirect. */
   weightGradient(x: FloatArray, dout: FloatArray, F: number, g: WindowGeometry, dW: FloatArray, db: FloatArray): void;
   /**
-   * The same from the gradient of ReLU then max pooling (no padding) after the convolution: dpool,
-   * the pooled outputs and their argmax, `outputs` values each; see convWeightGradientPooled.
+   * The same from the gradient of ReLU then max pooling (geometry `pool`, no padding) after the
+   * convolution: dpool, the pooled outputs and their argmax; see convWeightGradientPooled.
    */
   pooledWeightGradient(
-    x: FloatArray, dpool: FloatArray, pooled: FloatArray, argmax: Int32Array, outputs: number, F: number, g: WindowGeometry,
+    x: FloatArray, dpool: FloatArray, pooled: FloatArray, argmax: Int32Array, pool: PoolGeometry, F: number, g: WindowGeometry,
     dW: FloatArray, db: FloatArray,
   ): void;
 }

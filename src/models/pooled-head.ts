@@ -67,7 +67,7 @@ export class PooledHead {
     const [weights, bias] = this.convolution.params();
     const F = this.convolution.outputShape[0];
     kernels().directConvolution!.pooledWeightGradient(
-      input.data, dout.data, out.data, this.argmax, out.data.length, F, this.window(out.shape[0]), weights.grad.data, bias.grad.data,
+      input.data, dout.data, out.data, this.argmax, this.poolGeometry(out.shape[0]), F, this.window(out.shape[0]), weights.grad.data, bias.grad.data,
     );
   }
 

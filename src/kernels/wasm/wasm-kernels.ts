@@ -41,7 +41,7 @@ interface KernelExports {
   addInto(target: number, source: number, n: number): void;
   convolutionForward(x: number, weights: number, bias: number, first: number, count: number, C: number, H: number, W: number, F: number, K: number, OH: number, OW: number, out: number): void;
   convolutionWeightGradient(x: number, dout: number, N: number, C: number, H: number, W: number, first: number, count: number, F: number, K: number, OH: number, OW: number, dW: number, db: number): void;
-  convolutionWeightGradientPooled(x: number, dpool: number, pooled: number, argmax: number, N: number, C: number, H: number, W: number, first: number, count: number, F: number, K: number, P: number, dW: number, db: number): void;
+  convolutionWeightGradientPooled(x: number, dpool: number, pooled: number, argmax: number, N: number, C: number, H: number, W: number, first: number, count: number, F: number, K: number, size: number, stride: number, dW: number, db: number): void;
 }
 
 const available = kernelsModule !== undefined;
@@ -245,13 +245,12 @@ const directConvolution: DirectConvolution = {
       at[0], at[1], g.N, g.C, g.H, g.W, f0, f1 - f0, F, g.KH, g.OH, g.OW, at[2], at[3],
     ]);
   },
-  pooledWeightGradient(x, dpool, pooled, argmax, outputs, F, g, dW, db) {
+  pooledWeightGradient(x, dpool, pooled, argmax, pool, F, g, dW, db) {
     const at = addresses(arenaInput(x, g.N * g.C * g.H * g.W), dpool, pooled, argmax, dW, db);
-    if (!wasm || !at) return convWeightGradientPooled(x, dpool, pooled, argmax, outputs, F, g, dW, db);
+    if (!wasm || !at) return convWeightGradientPooled(x, dpool, pooled, argmax, pool, F, g, dW, db);
     // Split by filters, as the dense gradient: each thread owns its filters' weights.
-    const P = outputs / (g.N * F);
-    parallelRanges('convolutionWeightGradientPooled', F, outputs * g.C * g.KH * g.KW, 1, (f0, f1) => [
-      at[0], at[1], at[2], at[3], g.N, g.C, g.H, g.W, f0, f1 - f0, F, g.KH, P, at[4], at[5],
+    parallelRanges('convolutionWeightGradientPooled', F, g.N * F * pool.OH * pool.OW * g.C * g.KH * g.KW, 1, (f0, f1) => [
+      at[0], at[1], at[2], at[3], g.N, g.C, g.H, g.W, f0, f1 - f0, F, g.KH, pool.size, pool.stride, at[4], at[5],
     ]);
   },
 };

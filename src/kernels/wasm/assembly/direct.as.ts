@@ -228,117 +228,100 @@ function weightRow(
 
 // The weight gradient of a first convolution whose output went through ReLU and max pooling without
 // padding, straight from the pooled gradient: the gradient reaches only the position each window's
-// maximum came from, and only where ReLU let it through (pooled > 0), a quarter of the positions or
-// fewer for 2x2 pooling; the dense kernel above multiplies all the zeros too. dpool, pooled and argmax
-// are (N,F,P) with P the pooled plane's size, argmax the flat index into the convolution's output
-// (N,F,OH,OW) as maxPoolForward gives it. dW and db as convolutionWeightGradient, for filters
-// first..first+count; the convolution has stride 1 and no padding, so OH = H-K+1 and OW = W-K+1.
+// maximum came from, and only where ReLU let it through (pooled > 0); the dense kernel above would
+// multiply the zeros of the other positions too, three quarters of them for 2x2 pooling. dpool,
+// pooled and argmax are (N,F,PH,PW), argmax the flat index into the convolution's output (N,F,OH,OW)
+// as maxPoolForward gives it; the pooling windows are size x size at `stride`. dW and db as
+// convolutionWeightGradient, for filters first..first+count; the convolution has stride 1 and no
+// padding, so OH = H-K+1 and OW = W-K+1.
 export function convolutionWeightGradientPooled(
   x: usize, dpool: usize, pooled: usize, argmax: usize, N: i32, C: i32, H: i32, W: i32, first: i32, count: i32,
-  F: i32, K: i32, P: i32, dW: usize, db: usize,
+  F: i32, K: i32, size: i32, stride: i32, dW: usize, db: usize,
 ): void {
+  const OH = H - K + 1;
+  const OW = W - K + 1;
+  const PH = (OH - size) / stride + 1;
+  const PW = (OW - size) / stride + 1;
   for (let f = first; f < first + count; f++) {
     let biasSum: f32 = 0;
     for (let n = 0; n < N; n++) {
-      const units = (n * F + f) * P;
-      for (let p = 0; p < P; p++) {
-        const at = <usize>(units + p) << 2;
-        if (load<f32>(pooled + at) > 0) biasSum += load<f32>(dpool + at);
-      }
+      const units = (n * F + f) * PH * PW;
+      for (let p = 0; p < PH * PW; p++) biasSum += gradientAt(dpool, pooled, units + p);
     }
     store<f32>(db + (<usize>f << 2), biasSum);
     for (let c = 0; c < C; c++) {
       const row = dW + (<usize>((f * C + c) * K * K) << 2);
-      if (K == 5) pooledRows5(x, dpool, pooled, argmax, N, C, H, W, f, F, c, P, row);
-      else pooledRowsAny(x, dpool, pooled, argmax, N, C, H, W, f, F, c, K, P, row);
-    }
-  }
-}
-
-// Where in the input image the window of the pooled unit `unit` starts: the winning convolution
-// output's (oh, ow), read from its flat index, as oh * W + ow.
-@inline
-function windowStart(argmax: usize, unit: i32, planeStart: i32, OW: i32, W: i32): i32 {
-  const local = load<i32>(argmax + (<usize>unit << 2)) - planeStart;
-  const oh = <i32>(<u32>local / <u32>OW);
-  return oh * W + (local - oh * OW);
-}
-
-// For 5x5 filters: each filter row in a vector (kw 0..3) and a float (kw 4), ten accumulators.
-function pooledRows5(
-  x: usize, dpool: usize, pooled: usize, argmax: usize, N: i32, C: i32, H: i32, W: i32, f: i32, F: i32, c: i32,
-  P: i32, row: usize,
-): void {
-  const OW = W - 4;
-  const plane = (H - 4) * OW;
-  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0), a4 = f32x4.splat(0);
-  let t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0, t4: f32 = 0;
-  const step = <usize>W << 2;
-  for (let n = 0; n < N; n++) {
-    const units = (n * F + f) * P;
-    const planeStart = (n * F + f) * plane;
-    const image = x + (<usize>((n * C + c) * H * W) << 2);
-    for (let p = 0; p < P; p++) {
-      const unit = units + p;
-      if (!(load<f32>(pooled + (<usize>unit << 2)) > 0)) continue;
-      const g = load<f32>(dpool + (<usize>unit << 2));
-      const gs = f32x4.splat(g);
-      let at = image + (<usize>windowStart(argmax, unit, planeStart, OW, W) << 2);
-      a0 = madd(gs, v128.load(at), a0);
-      t0 += g * load<f32>(at, 16);
-      at += step;
-      a1 = madd(gs, v128.load(at), a1);
-      t1 += g * load<f32>(at, 16);
-      at += step;
-      a2 = madd(gs, v128.load(at), a2);
-      t2 += g * load<f32>(at, 16);
-      at += step;
-      a3 = madd(gs, v128.load(at), a3);
-      t3 += g * load<f32>(at, 16);
-      at += step;
-      a4 = madd(gs, v128.load(at), a4);
-      t4 += g * load<f32>(at, 16);
-    }
-  }
-  // Row kh is dW[kh*5 .. kh*5+4]: its vector first, then its fifth value (the next row's vector
-  // overwrites nothing of it, as it starts at kh*5+5).
-  v128.store(row, a0);
-  store<f32>(row, t0, 16);
-  v128.store(row, a1, 20);
-  store<f32>(row, t1, 36);
-  v128.store(row, a2, 40);
-  store<f32>(row, t2, 56);
-  v128.store(row, a3, 60);
-  store<f32>(row, t3, 76);
-  v128.store(row, a4, 80);
-  store<f32>(row, t4, 96);
-}
-
-// Any other filter size: every weight summed in memory, one float at a time.
-function pooledRowsAny(
-  x: usize, dpool: usize, pooled: usize, argmax: usize, N: i32, C: i32, H: i32, W: i32, f: i32, F: i32, c: i32,
-  K: i32, P: i32, row: usize,
-): void {
-  const OW = W - K + 1;
-  const plane = (H - K + 1) * OW;
-  memory.fill(row, 0, <usize>(K * K) << 2);
-  for (let n = 0; n < N; n++) {
-    const units = (n * F + f) * P;
-    const planeStart = (n * F + f) * plane;
-    const image = x + (<usize>((n * C + c) * H * W) << 2);
-    for (let p = 0; p < P; p++) {
-      const unit = units + p;
-      if (!(load<f32>(pooled + (<usize>unit << 2)) > 0)) continue;
-      const g = load<f32>(dpool + (<usize>unit << 2));
-      const start = image + (<usize>windowStart(argmax, unit, planeStart, OW, W) << 2);
-      for (let kh = 0; kh < K; kh++) {
-        for (let kw = 0; kw < K; kw++) {
-          const weight = row + (<usize>(kh * K + kw) << 2);
-          store<f32>(weight, load<f32>(weight) + g * load<f32>(start + (<usize>(kh * W + kw) << 2)));
+      if (K != 5) memory.fill(row, 0, <usize>(K * K) << 2);
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0), a4 = f32x4.splat(0);
+      let t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0, t4: f32 = 0;
+      const step = <usize>W << 2;
+      for (let n = 0; n < N; n++) {
+        let unit = (n * F + f) * PH * PW;
+        const planeStart = (n * F + f) * OH * OW;
+        const image = x + (<usize>((n * C + c) * H * W) << 2);
+        for (let ph = 0; ph < PH; ph++) {
+          for (let pw = 0; pw < PW; pw++, unit++) {
+            // Units ReLU stopped add nothing. On digits they come in runs (the blank margins give every
+            // window of a filter the same sign), so the branch is cheap where the work it skips is not.
+            if (!(load<f32>(pooled + (<usize>unit << 2)) > 0)) continue;
+            // The winner's place in its window, (dh, dw), from its offset dh * OW + dw in the plane.
+            const top = ph * stride;
+            const left = pw * stride;
+            let offset = load<i32>(argmax + (<usize>unit << 2)) - planeStart - top * OW - left;
+            const dh = <i32>(<u32>offset / <u32>OW);
+            offset -= dh * OW;
+            const start = image + (<usize>((top + dh) * W + left + offset) << 2);
+            const g = load<f32>(dpool + (<usize>unit << 2));
+            if (K == 5) {
+              const gs = f32x4.splat(g);
+              let at = start;
+              a0 = madd(gs, v128.load(at), a0);
+              t0 += g * load<f32>(at, 16);
+              at += step;
+              a1 = madd(gs, v128.load(at), a1);
+              t1 += g * load<f32>(at, 16);
+              at += step;
+              a2 = madd(gs, v128.load(at), a2);
+              t2 += g * load<f32>(at, 16);
+              at += step;
+              a3 = madd(gs, v128.load(at), a3);
+              t3 += g * load<f32>(at, 16);
+              at += step;
+              a4 = madd(gs, v128.load(at), a4);
+              t4 += g * load<f32>(at, 16);
+            } else {
+              for (let kh = 0; kh < K; kh++) {
+                for (let kw = 0; kw < K; kw++) {
+                  const weight = row + (<usize>(kh * K + kw) << 2);
+                  store<f32>(weight, load<f32>(weight) + g * load<f32>(start + (<usize>(kh * W + kw) << 2)));
+                }
+              }
+            }
+          }
         }
+      }
+      if (K == 5) {
+        // Row kh is dW[kh*5 .. kh*5+4]: its vector, then its fifth value; the next row's vector starts after it.
+        v128.store(row, a0);
+        store<f32>(row, t0, 16);
+        v128.store(row, a1, 20);
+        store<f32>(row, t1, 36);
+        v128.store(row, a2, 40);
+        store<f32>(row, t2, 56);
+        v128.store(row, a3, 60);
+        store<f32>(row, t3, 76);
+        v128.store(row, a4, 80);
+        store<f32>(row, t4, 96);
       }
     }
   }
+}
+
+// A pooled unit's gradient where ReLU let it through (its pooled value > 0), else 0.
+@inline
+function gradientAt(dpool: usize, pooled: usize, unit: i32): f32 {
+  const at = <usize>unit << 2;
+  return select<f32>(load<f32>(dpool + at), 0, load<f32>(pooled + at) > 0);
 }
 
 function weightRowScalar(

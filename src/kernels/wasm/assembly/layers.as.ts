@@ -3,18 +3,24 @@
 // JavaScript). Each has a TypeScript twin in src/kernels/*.ts that it is tested against. Every
 // address is a byte offset into linear memory; nothing here allocates.
 
-// y = max(x, 0), n floats. Branch-free: a vector max instead of a comparison per element.
+// y = x, but 0 where x < 0, n floats (NaN passes on, as in the TypeScript twin). Branch-free:
+// pmax(x, 0) is (x < 0 ? 0 : x), one x86 instruction; the IEEE-style max would take seven.
 export function reluForward(x: usize, y: usize, n: i32): void {
   const zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i << 2;
-    v128.store(y + at, f32x4.max(v128.load(x + at), zero));
+    v128.store(y + at, f32x4.pmax(v128.load(x + at), zero));
   }
   for (; i < n; i++) {
     const at = <usize>i << 2;
-    store<f32>(y + at, max(load<f32>(x + at), 0));
+    store<f32>(y + at, reluOf(load<f32>(x + at)));
   }
+}
+
+@inline
+function reluOf(value: f32): f32 {
+  return value < 0 ? 0 : value;
 }
 
 // dx = dout where y > 0, else 0; y is the forward output, so no mask needs storing.
@@ -182,18 +188,17 @@ export function maxPoolForward(
   }
 }
 
-// x[index], or as ReLU gives it (max(x, 0), as reluForward: NaN stays NaN, -0 becomes 0) when
-// pooling fuses the ReLU before it.
+// x[index], or as ReLU gives it (reluForward above) when pooling fuses the ReLU before it.
 @inline
 function valueAt(x: usize, index: i32, relu: bool): f32 {
   const value = load<f32>(x + (<usize>index << 2));
-  return relu ? max<f32>(value, 0) : value;
+  return relu ? reluOf(value) : value;
 }
 
 // The same for four lanes.
 @inline
 function lanesOf(vector: v128, relu: bool): v128 {
-  return relu ? f32x4.max(vector, f32x4.splat(0)) : vector;
+  return relu ? f32x4.pmax(vector, f32x4.splat(0)) : vector;
 }
 
 // The common case, 2x2 windows at stride 2 without padding, four outputs at a time: the four
