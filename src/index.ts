@@ -45,3 +45,5 @@ export { saveCheckpoint, loadCheckpoint, checkpointPath, type Checkpoint, type T
 export { evaluate, type Evaluation } from './train/evaluate.js';
 
 export { CnnError, UsageError } from './errors.js';
+
+export { exportOnnx, type ExportOptions } from './io/onnx/export.js';

@@ -3,8 +3,10 @@
 
 import { Command, CommanderError } from 'commander';
 import { CnnError } from '../errors.js';
+import { version } from '../version.js';
 import { registerActivations } from './commands/activations.js';
 import { registerEval } from './commands/eval.js';
+import { registerExport } from './commands/export.js';
 import { registerFilters } from './commands/filters.js';
 import { registerModels } from './commands/models.js';
 import { registerPredict } from './commands/predict.js';
@@ -15,7 +17,7 @@ const program = new Command();
 program
   .name('cnn')
   .description('A convolutional neural network for MNIST, written from scratch in TypeScript')
-  .version('0.1.0')
+  .version(version)
   .addHelpText('after', '\nAdd --debug anywhere to see stack traces for errors.')
   .exitOverride()
   // One line, like every other error: commander's message, its hint folded in.
@@ -30,6 +32,7 @@ registerFilters(program);
 registerActivations(program);
 registerReport(program);
 registerModels(program);
+registerExport(program);
 for (const command of program.commands) command.exitOverride();
 
 // --debug is read here rather than declared per command, so it works before or after any subcommand.
