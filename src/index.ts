@@ -47,3 +47,4 @@ export { evaluate, type Evaluation } from './train/evaluate.js';
 export { CnnError, UsageError } from './errors.js';
 
 export { exportOnnx, type ExportOptions } from './io/onnx/export.js';
+export { importOnnx, type ImportedModel } from './io/onnx/import.js';
