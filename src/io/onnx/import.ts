@@ -9,7 +9,8 @@ import { buildNetwork, validateModelSpec } from '../../models/validate.js';
 import { firstNonFinite } from '../float32.js';
 import type { SnapshotMetadata } from '../snapshot.js';
 import { exportOnnx, MODEL_KEY } from './export.js';
-import { NodeError, operators, type Chain, type NodeView } from './operators.js';
+import { NodeError, type NodeView } from './node-view.js';
+import { operators, type Chain } from './operators.js';
 import { decodeModel, DataType, type GraphProto, type ModelProto, type NodeProto, type TensorProto } from './schema.js';
 import { attributeValues, typeName } from './tensors.js';
 
@@ -99,6 +100,9 @@ function walk(graph: GraphProto, opset: number, fail: (message: string) => never
     if (node.input?.[0] !== current && node.op_type !== 'Add') failNode(node, `reads ${JSON.stringify(current)} as a weight; cnn reads weights from initializers only`);
     const extra = (node.output ?? []).slice(1).find((name) => name && (consumers.has(name) || outputs.some((output) => output.name === name)));
     if (extra !== undefined) failNode(node, `its second output ${JSON.stringify(extra)} is used; cnn keeps the first only`);
+    if (chain.pendingPad !== undefined && !['Conv', 'AveragePool', 'MaxPool'].includes(node.op_type ?? '')) {
+      failNode(node, 'follows a Pad; cnn pads only inside a convolution or a pooling layer');
+    }
     const view: NodeView = {
       node, opset, attributes: attributeValues(node.attribute), constant: (index) => constants.get(node.input?.[index] ?? ''),
     };
@@ -113,6 +117,7 @@ function walk(graph: GraphProto, opset: number, fail: (message: string) => never
     visited.add(node);
     current = node.output?.[0] ?? '';
   }
+  if (chain.pendingPad !== undefined) fail('the graph ends with a Pad');
   if (current !== outputs[0].name) fail(`the graph's output ${JSON.stringify(outputs[0].name)} is not where its chain of nodes ends (${JSON.stringify(current)})`);
   const stray = computed.find((node) => !visited.has(node));
   if (stray !== undefined) failNode(stray, 'is not on the path from the input to the output');

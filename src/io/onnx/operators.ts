@@ -4,8 +4,9 @@
 
 import type { LayerSpec } from '../../layers/layer.js';
 import { convOutSize, GeometryError } from '../../tensor/geometry.js';
-import type { NodeProto, TensorProto } from './schema.js';
-import { attributeValues, readFloatTensor, readIntegerTensor, type FloatValues } from './tensors.js';
+import { fail, float, floats, integer, ints, ones, shortestDecimal, type NodeView } from './node-view.js';
+import type { TensorProto } from './schema.js';
+import { readIntegerTensor, type FloatValues } from './tensors.js';
 
 export interface ImportedLayer {
   spec: LayerSpec;
@@ -27,24 +28,11 @@ export interface Chain {
   ending?: string;
   /** The graph input's batch size, when the file fixes one. */
   batch?: number;
-}
-
-export interface NodeView {
-  node: NodeProto;
-  opset: number;
-  attributes: ReturnType<typeof attributeValues>;
-  /** The constant (initializer or Constant node) at input `index`, if there is one. */
-  constant(index: number): TensorProto | undefined;
+  /** Zeros a Pad node put around each image, for the convolution or average pooling after it. */
+  pendingPad?: number;
 }
 
 type Handler = (view: NodeView, chain: Chain) => void;
-
-/** Refusals carry their reason up to the caller, which names the file and the node. */
-export class NodeError extends Error {}
-
-const fail = (reason: string): never => {
-  throw new NodeError(reason);
-};
 
 export const operators: Record<string, Handler> = {
   Conv: convolution,
@@ -54,6 +42,7 @@ export const operators: Record<string, Handler> = {
   Sigmoid: (_, chain) => elementwise(chain, { type: 'sigmoid' }),
   Tanh: (_, chain) => elementwise(chain, { type: 'tanh' }),
   Identity: () => undefined,
+  Pad: zeroPad,
   Flatten: flatten,
   Reshape: reshape,
   Gemm: gemm,
@@ -75,7 +64,7 @@ function convolution(view: NodeView, chain: Chain): void {
   if (weightChannels !== C) fail(`weight has ${weightChannels} input channels, but its input has ${C}`);
   ones(view, 'dilations', 'a dilated convolution');
   if (KH !== KW) fail(`a ${KH}x${KW} kernel; cnn's convolutions are square`);
-  const { stride, pad } = window(view, KH);
+  const { stride, pad } = window(view, KH, chain);
   const bias = view.node.input?.[2] ? floats(view, 2, 'bias') : { shape: [F], data: new Float32Array(F) };
   if (bias.data.length !== F) fail(`bias has shape [${bias.shape}], expected [${F}]`);
   chain.shape = [F, outputSize(H, KH, stride, pad, 'height'), outputSize(W, KW, stride, pad, 'width')];
@@ -87,11 +76,13 @@ function pooling(view: NodeView, chain: Chain, mode: 'max' | 'average'): void {
   const kernel = ints(view, 'kernel_shape') ?? fail('kernel_shape is missing');
   if (kernel.length !== 2 || kernel[0] !== kernel[1]) fail(`a ${kernel.join('x')} window; cnn's pooling windows are square`);
   const size = kernel[0];
-  const { stride, pad } = window(view, size);
+  // A zero around the image could be a maximum; ONNX's own padding never is.
+  if (mode === 'max' && (chain.pendingPad ?? 0) > 0) fail('follows a Pad of zeros, which max pooling would count; cnn pads max pooling with -infinity');
+  const { stride, pad, own } = window(view, size, chain);
   ones(view, 'dilations', 'a dilated pooling window');
   if (2 * pad > size) fail(`pad ${pad} is more than half the window ${size}`);
   // ceil_mode only changes anything when the windows do not tile the input, which outputSize refuses.
-  if (mode === 'average' && pad > 0 && integer(view, 'count_include_pad', 0) !== 1) {
+  if (mode === 'average' && own > 0 && integer(view, 'count_include_pad', 0) !== 1) {
     fail('averages over the unpadded cells only (count_include_pad 0); cnn counts padding as zeros (count_include_pad 1)');
   }
   chain.shape = [C, outputSize(H, size, stride, pad, 'height'), outputSize(W, size, stride, pad, 'width')];
@@ -211,7 +202,8 @@ function affineInput(chain: Chain, D: number): number {
   return D;
 }
 
-function window(view: NodeView, size: number): { stride: number; pad: number } {
+/** Stride and padding, a Pad node's zeros before it included; `own` is the node's own padding alone. */
+function window(view: NodeView, size: number, chain: Chain): { stride: number; pad: number; own: number } {
   const strides = ints(view, 'strides') ?? [1, 1];
   if (strides.length !== 2 || strides[0] !== strides[1]) fail(`strides [${strides}]; cnn uses one stride for both axes`);
   const autoPad = view.attributes.get('auto_pad');
@@ -221,7 +213,27 @@ function window(view: NodeView, size: number): { stride: number; pad: number } {
     pads = [0, 0, 0, 0].fill((size - 1) / 2);
   }
   if (pads.length !== 4 || pads.some((pad) => pad !== pads[0])) fail(`pads [${pads}]; cnn pads every side alike`);
-  return { stride: strides[0], pad: pads[0] };
+  const extra = chain.pendingPad ?? 0;
+  chain.pendingPad = undefined;
+  return { stride: strides[0], pad: pads[0] + extra, own: pads[0] };
+}
+
+/**
+ * PyTorch writes avg_pool2d (count_include_pad) as Pad then AveragePool: zeros around each image,
+ * which the average pooling or convolution after it takes as its own padding.
+ */
+function zeroPad(view: NodeView, chain: Chain): void {
+  spatialInput(chain, 'Pad');
+  const mode = view.attributes.get('mode') ?? 'constant';
+  const constant = view.node.input?.[1] ? view.constant(1) : undefined;
+  const pads = view.opset >= 11 ? (constant && readIntegerTensor(constant)) : ints(view, 'pads');
+  if (!Array.isArray(pads)) fail(typeof pads === 'string' ? pads : 'its pads are computed in the graph; cnn reads constant pads only');
+  const value = view.opset >= 11 ? (view.node.input?.[2] ? floats(view, 2, 'constant_value').data[0] : 0) : float(view, 'value', 0);
+  const [, , top, left, , , bottom, right] = pads as number[];
+  const even = (pads as number[]).length === 8 && [top, left, bottom, right].every((pad) => pad === top) && (pads as number[]).every((pad, index) => pad === top || index % 4 < 2 && pad === 0);
+  if (mode !== 'constant' || value !== 0 || !even) fail(`pads [${pads}] with ${mode} ${value}; cnn pads with zeros, every side of each image alike`);
+  if (chain.pendingPad !== undefined) fail('follows another Pad');
+  if (top > 0) chain.pendingPad = top;
 }
 
 function outputSize(input: number, size: number, stride: number, pad: number, axis: string): number {
@@ -233,43 +245,8 @@ function outputSize(input: number, size: number, stride: number, pad: number, ax
   }
 }
 
-function floats(view: NodeView, index: number, label: string): FloatValues {
-  const tensor = view.constant(index) ?? fail(`its ${label} is computed in the graph; cnn reads weights from initializers only`);
-  const values = readFloatTensor(tensor);
-  return typeof values === 'string' ? fail(`${label}: ${values}`) : values;
-}
-
 /** C of Gemm or an Add's bias: [U], [1,U] or a scalar, broadcast over the units. */
 function addInto(bias: Float32Array, values: FloatValues, scale: number): void {
   if (values.data.length !== bias.length && values.data.length !== 1) fail(`bias has shape [${values.shape}], expected [${bias.length}]`);
   for (let u = 0; u < bias.length; u++) bias[u] += scale * values.data[values.data.length === 1 ? 0 : u];
-}
-
-function integer(view: NodeView, name: string, fallback: number): number {
-  const value = view.attributes.get(name);
-  return typeof value === 'number' ? value : fallback;
-}
-
-/** A float attribute as the shortest decimal that is the same float32, so 1e-5 reads back as 1e-5. */
-function float(view: NodeView, name: string, fallback: number): number {
-  const value = view.attributes.get(name);
-  return typeof value === 'number' ? shortestDecimal(value) : fallback;
-}
-
-function shortestDecimal(value: number): number {
-  for (let digits = 1; digits <= 9; digits++) {
-    const decimal = Number(value.toPrecision(digits));
-    if (Math.fround(decimal) === Math.fround(value)) return decimal;
-  }
-  return value;
-}
-
-function ints(view: NodeView, name: string): number[] | undefined {
-  const value = view.attributes.get(name);
-  return Array.isArray(value) ? value : undefined;
-}
-
-function ones(view: NodeView, name: string, what: string): void {
-  const values = ints(view, name);
-  if (values !== undefined && values.some((value) => value !== 1)) fail(`${what} (${name} [${values}]); cnn has none`);
 }
