@@ -112,7 +112,7 @@ describe('cnn import refuses what its layers cannot hold, naming the node', () =
     ['a reshape computed from the batch size', (model, nodes) => {
       nodes.splice(nodes.indexOf(find(model, 'affine1.flatten')), 0, { name: 'size', op_type: 'Shape', input: ['pool2'], output: ['size'] });
     }, /node "size" \(Shape\): operator Shape is not one cnn has \(it computes a reshape from the batch size: export with torch.flatten\(x, 1\)/],
-    ['a node off the path', (model, nodes) => nodes.push({ name: 'stray', op_type: 'Relu', input: ['nowhere'], output: ['nothing'] }),
+    ['a node off the path', (_, nodes) => nodes.push({ name: 'stray', op_type: 'Relu', input: ['nowhere'], output: ['nothing'] }),
       /node "stray" \(Relu\): is not on the path from the input to the output/],
     ['two inputs', (model) => model.graph?.input?.push({ ...model.graph.input[0], name: 'second' }), /the graph has 2 inputs \(image, second\); cnn reads one image batch/],
     ['batch normalization in training mode', (model) => find(model, 'batchnorm1').attribute?.push(intAttribute('training_mode', 1)),
