@@ -10,11 +10,16 @@ import { decodeModel, encodeModel, type ModelProto, type NodeProto, type TensorP
 import { intAttribute, intsAttribute } from '../src/io/onnx/tensors.js';
 import { Network } from '../src/models/network.js';
 import { presets } from '../src/models/presets.js';
+import { version } from '../src/version.js';
 import { repositoryRoot, runCli } from './helpers/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cnn-onnx-'));
 
 describe('cnn export', () => {
+  it('records the version that cnn --version prints', async () => {
+    expect((await runCli(['--version'])).stdout).toBe(`${version}\n`);
+  });
+
   it('writes the shipped LeNet as ONNX and says what it wrote', async () => {
     const out = join(work, 'lenet.onnx');
     const run = await runCli(['export', '--model', 'lenet', '--softmax', '-o', out, '--json']);

@@ -3,7 +3,6 @@
 
 import { Command, CommanderError } from 'commander';
 import { CnnError } from '../errors.js';
-import { version } from '../version.js';
 import { registerActivations } from './commands/activations.js';
 import { registerEval } from './commands/eval.js';
 import { registerExport } from './commands/export.js';
@@ -18,7 +17,7 @@ const program = new Command();
 program
   .name('cnn')
   .description('A convolutional neural network for MNIST, written from scratch in TypeScript')
-  .version(version)
+  .version('0.1.0')
   .addHelpText('after', '\nAdd --debug anywhere to see stack traces for errors.')
   .exitOverride()
   // One line, like every other error: commander's message, its hint folded in.
