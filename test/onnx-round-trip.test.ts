@@ -39,7 +39,7 @@ describe('ONNX round trip', () => {
     expect(bits(back.network)).toEqual(bits(network));
     const { images } = await testImages(300);
     expect(ourScores(back.network, images)).toEqual(ourScores(network, images));
-    expect(back.metadata).toMatchObject({ importedFrom: 'model.onnx', producer: 'cnn 0.1.0', opset: 13 });
+    expect(back.metadata).toMatchObject({ importedFrom: 'model.onnx', producer: 'cnn 0.1.0', opset: 13, onnxMetadata: { dataset: 'mnist' } });
   });
 
   it('a net of every layer kind from the graph alone: the same layers, weights and scores', async () => {

@@ -53,7 +53,10 @@ export function importOnnx(bytes: Uint8Array, where: string): ImportedModel {
       value.data.set(values.data);
     }
   });
-  const metadata = stored !== undefined ? cnnMetadata(props) : { importedFrom: basename(where), producer, opset: opset as number };
+  props.delete(MODEL_KEY);
+  const metadata = stored !== undefined
+    ? cnnMetadata(props)
+    : { importedFrom: basename(where), producer, opset: opset as number, ...(props.size > 0 && { onnxMetadata: Object.fromEntries(props) }) };
   return { network, metadata, producer, opset: opset as number, ending: chain.ending };
 }
 
@@ -181,7 +184,6 @@ function cnnMetadata(props: Map<string, string>): SnapshotMetadata {
   const strings = new Set(['model', 'dataset', 'optimizer', 'date']);
   const metadata: SnapshotMetadata = {};
   for (const [key, value] of props) {
-    if (key === MODEL_KEY) continue;
     if (strings.has(key)) metadata[key] = value;
     else {
       try {

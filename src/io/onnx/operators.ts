@@ -225,6 +225,7 @@ function window(view: NodeView, size: number, chain: Chain): { stride: number; p
 function zeroPad(view: NodeView, chain: Chain): void {
   spatialInput(chain, 'Pad');
   const mode = view.attributes.get('mode') ?? 'constant';
+  if (view.node.input?.[3]) fail('pads only some axes (the axes input of opset 18); cnn reads pads for every axis');
   const constant = view.node.input?.[1] ? view.constant(1) : undefined;
   const pads = view.opset >= 11 ? (constant && readIntegerTensor(constant)) : ints(view, 'pads');
   if (!Array.isArray(pads)) fail(typeof pads === 'string' ? pads : 'its pads are computed in the graph; cnn reads constant pads only');
