@@ -33,10 +33,9 @@ export function importOnnx(bytes: Uint8Array, where: string): ImportedModel {
   };
   const model = decode(bytes, fail);
   const graph = model.graph as GraphProto;
-  const opset = model.opset_import?.find((entry) => !entry.domain || entry.domain === 'ai.onnx')?.version;
-  if (opset === undefined) fail('not an ONNX model: it imports no standard operator set');
-  if ((opset as number) < MINIMUM_OPSET) fail(`opset ${opset} is older than ${MINIMUM_OPSET}, the oldest cnn reads`);
-  const chain = walk(graph, opset as number, fail);
+  const opset = model.opset_import?.find((entry) => !entry.domain || entry.domain === 'ai.onnx')?.version ?? fail('not an ONNX model: it imports no standard operator set');
+  if (opset < MINIMUM_OPSET) fail(`opset ${opset} is older than ${MINIMUM_OPSET}, the oldest cnn reads`);
+  const chain = walk(graph, opset, fail);
   const producer = [model.producer_name, model.producer_version].filter(Boolean).join(' ') || 'an unknown producer';
   const props = new Map((model.metadata_props ?? []).map(({ key, value }) => [key ?? '', value ?? '']));
   const derived: ModelSpec = { input: INPUT, layers: chain.layers.map((layer) => layer.spec) };
@@ -56,8 +55,8 @@ export function importOnnx(bytes: Uint8Array, where: string): ImportedModel {
   props.delete(MODEL_KEY);
   const metadata = stored !== undefined
     ? cnnMetadata(props)
-    : { importedFrom: basename(where), producer, opset: opset as number, ...(props.size > 0 && { onnxMetadata: Object.fromEntries(props) }) };
-  return { network, metadata, producer, opset: opset as number, ending: chain.ending };
+    : { importedFrom: basename(where), producer, opset, ...(props.size > 0 && { onnxMetadata: Object.fromEntries(props) }) };
+  return { network, metadata, producer, opset, ending: chain.ending };
 }
 
 function decode(bytes: Uint8Array, fail: (message: string) => never): ModelProto {
