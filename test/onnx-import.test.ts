@@ -115,6 +115,11 @@ describe('cnn import refuses what its layers cannot hold, naming the node', () =
     ['a node off the path', (_, nodes) => nodes.push({ name: 'stray', op_type: 'Relu', input: ['nowhere'], output: ['nothing'] }),
       /node "stray" \(Relu\): is not on the path from the input to the output/],
     ['two inputs', (model) => model.graph?.input?.push({ ...model.graph.input[0], name: 'second' }), /the graph has 2 inputs \(image, second\); cnn reads one image batch/],
+    ['a Pad over the channels', (model, nodes) => {
+      find(model, 'conv1').input![0] = 'padded';
+      nodes.unshift({ name: 'pads', op_type: 'Constant', output: ['pads'], attribute: [intsAttribute('value_ints', [0, 1, 1, 1, 0, 1, 1, 1])] },
+        { name: 'pad', op_type: 'Pad', input: ['image', 'pads'], output: ['padded'] });
+    }, /node "pad" \(Pad\): pads \[0,1,1,1,0,1,1,1\] with constant 0; cnn pads with zeros, every side of each image alike/],
     ['batch normalization in training mode', (model) => find(model, 'batchnorm1').attribute?.push(intAttribute('training_mode', 1)),
       /node "batchnorm1" \(BatchNormalization\): is in training mode/],
   ];

@@ -9,8 +9,8 @@ import { buildNetwork, validateModelSpec } from '../../models/validate.js';
 import { firstNonFinite } from '../float32.js';
 import type { SnapshotMetadata } from '../snapshot.js';
 import { exportOnnx, MODEL_KEY } from './export.js';
-import { NodeError, type NodeView } from './node-view.js';
-import { operators, type Chain } from './operators.js';
+import { NodeError, type Chain, type NodeView } from './node-view.js';
+import { operators } from './operators.js';
 import { decodeModel, DataType, type GraphProto, type ModelProto, type NodeProto, type TensorProto } from './schema.js';
 import { attributeValues, typeName } from './tensors.js';
 

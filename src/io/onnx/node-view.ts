@@ -1,6 +1,7 @@
-// What a node handler sees of its node (attributes with ONNX's defaults, constant inputs), and the
-// error it throws to refuse one: the walker in import.ts adds the file and the node's name.
+// What a node handler sees of its node (attributes with ONNX's defaults, constant inputs), the chain of
+// layers it adds to, and the error it throws to refuse one: import.ts adds the file and the node's name.
 
+import type { LayerSpec } from '../../layers/layer.js';
 import type { NodeProto, TensorProto } from './schema.js';
 import { attributeValues, readFloatTensor, type FloatValues } from './tensors.js';
 
@@ -10,6 +11,30 @@ export interface NodeView {
   attributes: ReturnType<typeof attributeValues>;
   /** The constant (initializer or Constant node) at input `index`, if there is one. */
   constant(index: number): TensorProto | undefined;
+}
+
+export interface ImportedLayer {
+  spec: LayerSpec;
+  /** By the suffix of our tensor names: W, b, gamma, beta, runningMean, runningVariance. */
+  tensors: Record<string, FloatValues>;
+  /** An affine layer from MatMul, whose bias the next Add may still bring. */
+  awaitsBias?: boolean;
+  /** The node it came from, for messages: node "fc1" (Gemm). */
+  node?: string;
+}
+
+export interface Chain {
+  /** One sample's shape as our layers see it: [C,H,W] or [D]. */
+  shape: number[];
+  /** The ONNX value is [N,D] while our shape may still be [C,H,W]: an affine layer reads it flat anyway. */
+  flat: boolean;
+  layers: ImportedLayer[];
+  /** A final Softmax or LogSoftmax, which cnn applies itself. */
+  ending?: string;
+  /** The graph input's batch size, when the file fixes one. */
+  batch?: number;
+  /** Zeros a Pad node put around each image, for the convolution or average pooling after it. */
+  pendingPad?: number;
 }
 
 /** Refusals carry their reason up to the caller, which names the file and the node. */

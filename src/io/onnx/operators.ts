@@ -3,34 +3,10 @@
 // reason; the caller adds the file and the node's name.
 
 import type { LayerSpec } from '../../layers/layer.js';
-import { convOutSize, GeometryError } from '../../tensor/geometry.js';
-import { fail, float, floats, integer, ints, ones, shortestDecimal, type NodeView } from './node-view.js';
+import { fail, float, floats, integer, ints, ones, shortestDecimal, type Chain, type NodeView } from './node-view.js';
 import type { TensorProto } from './schema.js';
 import { readIntegerTensor, type FloatValues } from './tensors.js';
-
-export interface ImportedLayer {
-  spec: LayerSpec;
-  /** By the suffix of our tensor names: W, b, gamma, beta, runningMean, runningVariance. */
-  tensors: Record<string, FloatValues>;
-  /** An affine layer from MatMul, whose bias the next Add may still bring. */
-  awaitsBias?: boolean;
-  /** The node it came from, for messages: node "fc1" (Gemm). */
-  node?: string;
-}
-
-export interface Chain {
-  /** One sample's shape as our layers see it: [C,H,W] or [D]. */
-  shape: number[];
-  /** The ONNX value is [N,D] while our shape may still be [C,H,W]: an affine layer reads it flat anyway. */
-  flat: boolean;
-  layers: ImportedLayer[];
-  /** A final Softmax or LogSoftmax, which cnn applies itself. */
-  ending?: string;
-  /** The graph input's batch size, when the file fixes one. */
-  batch?: number;
-  /** Zeros a Pad node put around each image, for the convolution or average pooling after it. */
-  pendingPad?: number;
-}
+import { outputSize, spatialInput, window, zeroPad } from './windows.js';
 
 type Handler = (view: NodeView, chain: Chain) => void;
 
@@ -190,60 +166,11 @@ function ending(view: NodeView, chain: Chain): void {
   chain.ending = view.node.op_type;
 }
 
-function spatialInput(chain: Chain, what: string): number[] {
-  if (chain.shape.length !== 3 || chain.flat) fail(`${what} needs an N x C x H x W input, but it gets N x ${chain.shape.join(' x ')}${chain.flat ? ' flattened' : ''}`);
-  return chain.shape;
-}
-
 function affineInput(chain: Chain, D: number): number {
   if (chain.shape.length !== 1 && !chain.flat) fail(`needs a matrix, but its input is N x ${chain.shape.join(' x ')} (no Flatten before it)`);
   const size = chain.shape.reduce((product, dimension) => product * dimension, 1);
   if (size !== D) fail(`its weight has ${D} rows, but its input has ${size} values per image`);
   return D;
-}
-
-/** Stride and padding, a Pad node's zeros before it included; `own` is the node's own padding alone. */
-function window(view: NodeView, size: number, chain: Chain): { stride: number; pad: number; own: number } {
-  const strides = ints(view, 'strides') ?? [1, 1];
-  if (strides.length !== 2 || strides[0] !== strides[1]) fail(`strides [${strides}]; cnn uses one stride for both axes`);
-  const autoPad = view.attributes.get('auto_pad');
-  let pads = ints(view, 'pads') ?? [0, 0, 0, 0];
-  if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
-    if (strides[0] !== 1 || size % 2 === 0) fail(`auto_pad ${autoPad} with stride ${strides[0]} and size ${size} pads unevenly`);
-    pads = [0, 0, 0, 0].fill((size - 1) / 2);
-  }
-  if (pads.length !== 4 || pads.some((pad) => pad !== pads[0])) fail(`pads [${pads}]; cnn pads every side alike`);
-  const extra = chain.pendingPad ?? 0;
-  chain.pendingPad = undefined;
-  return { stride: strides[0], pad: pads[0] + extra, own: pads[0] };
-}
-
-/**
- * PyTorch writes avg_pool2d (count_include_pad) as Pad then AveragePool: zeros around each image,
- * which the average pooling or convolution after it takes as its own padding.
- */
-function zeroPad(view: NodeView, chain: Chain): void {
-  spatialInput(chain, 'Pad');
-  const mode = view.attributes.get('mode') ?? 'constant';
-  if (view.node.input?.[3]) fail('pads only some axes (the axes input of opset 18); cnn reads pads for every axis');
-  const constant = view.node.input?.[1] ? view.constant(1) : undefined;
-  const pads = view.opset >= 11 ? (constant && readIntegerTensor(constant)) : ints(view, 'pads');
-  if (!Array.isArray(pads)) fail(typeof pads === 'string' ? pads : 'its pads are computed in the graph; cnn reads constant pads only');
-  const value = view.opset >= 11 ? (view.node.input?.[2] ? floats(view, 2, 'constant_value').data[0] : 0) : float(view, 'value', 0);
-  const [, , top, left, , , bottom, right] = pads as number[];
-  const even = (pads as number[]).length === 8 && [top, left, bottom, right].every((pad) => pad === top) && (pads as number[]).every((pad, index) => pad === top || index % 4 < 2 && pad === 0);
-  if (mode !== 'constant' || value !== 0 || !even) fail(`pads [${pads}] with ${mode} ${value}; cnn pads with zeros, every side of each image alike`);
-  if (chain.pendingPad !== undefined) fail('follows another Pad');
-  if (top > 0) chain.pendingPad = top;
-}
-
-function outputSize(input: number, size: number, stride: number, pad: number, axis: string): number {
-  try {
-    return convOutSize(input, size, stride, pad, axis);
-  } catch (error) {
-    if (error instanceof GeometryError) fail(`${error.message}; cnn's windows tile their input exactly`);
-    throw error;
-  }
 }
 
 /** C of Gemm or an Add's bias: [U], [1,U] or a scalar, broadcast over the units. */
