@@ -46,3 +46,6 @@ export { saveCheckpoint, loadCheckpoint, checkpointPath, type Checkpoint, type T
 export { evaluate, type Evaluation } from './train/evaluate.js';
 
 export { CnnError, UsageError } from './errors.js';
+
+export { exportOnnx, type ExportOptions } from './io/onnx/export.js';
+export { importOnnx, type ImportedModel } from './io/onnx/import.js';
