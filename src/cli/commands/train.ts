@@ -9,6 +9,7 @@ import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { batchesPerEpoch } from '../../data/batches.js';
+import { kernels } from '../../kernels/backend.js';
 import { limitDataset, loadMnist, splitValidation, type Dataset } from '../../data/mnist.js';
 import { CnnError, UsageError } from '../../errors.js';
 import { removeStaleTemporaryFiles } from '../../io/atomic.js';
@@ -94,6 +95,8 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
     model: isPresetName(settings.model) ? settings.model : basename(settings.model), dataset: settings.data ? 'idx' : 'mnist',
     epochs: record?.epoch ?? 0, seed: settings.seed,
     batchSize: settings.batchSize, optimizer: optimizer.name, learningRate: optimizer.learningRate, threads: settings.threads,
+    // The kernel build, with the thread count, decides the last bits of every sum (kernel-module.ts).
+    kernels: kernels().name,
     augment: settings.augment, trainImages: trainSet.count, testImages: testSet.count,
     ...(validationSet && { validationImages: validationSet.count }),
     ...(record && { trainAccuracy: record.trainAccuracy, testAccuracy: record.testAccuracy }),
