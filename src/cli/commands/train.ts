@@ -13,9 +13,9 @@ import { kernels } from '../../kernels/backend.js';
 import { limitDataset, loadMnist, splitValidation, type Dataset } from '../../data/mnist.js';
 import { CnnError, UsageError } from '../../errors.js';
 import { removeStaleTemporaryFiles } from '../../io/atomic.js';
-import { saveCheckpoint } from '../../io/checkpoint.js';
+import { serializeCheckpoint } from '../../io/checkpoint.js';
 import { errnoReason } from '../../io/files.js';
-import { saveSnapshot, type SnapshotMetadata } from '../../io/snapshot.js';
+import { saveDocument, serializeSnapshot, type SnapshotMetadata } from '../../io/snapshot.js';
 import { renderTrainingChart } from '../../viz/terminal-chart.js';
 import { Network } from '../../models/network.js';
 import { isPresetName, resolveModel } from '../../io/model-file.js';
@@ -103,7 +103,22 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
     ...(record?.validationAccuracy !== undefined && { validationAccuracy: record.validationAccuracy }),
     date: new Date().toISOString(), seconds: (performance.now() - started) / 1000, history: [...history],
   });
-  const save = (position: TrainPosition) => saveCheckpoint(checkpoint, { network, metadata: metadata(), settings, position, optimizer });
+  // An epoch's files are serialized at once (the weights move on with the next step) and written in
+  // the background while the next epoch trains, so their write and fsync (100-200 ms) never hold up
+  // a step. Each write waits for the one before: the snapshot still lands before its checkpoint. A
+  // failed write is thrown at the next epoch's end, or when the run ends.
+  let writing: Promise<void> = Promise.resolve();
+  let writeFailure: unknown;
+  const write = (path: string, text: string): void => {
+    writing = writing.then(() => saveDocument(path, text)).catch((error: unknown) => {
+      writeFailure ??= error;
+    });
+  };
+  const written = async (): Promise<void> => {
+    await writing;
+    if (writeFailure !== undefined) throw writeFailure;
+  };
+  const save = (position: TrainPosition) => write(checkpoint, serializeCheckpoint({ network, metadata: metadata(), settings, position, optimizer }));
   let stoppedAt: TrainPosition | undefined;
   try {
     await train(network, trainSet, testSet, {
@@ -111,24 +126,29 @@ async function runTrain(flags: TrainFlags, command: Command): Promise<void> {
       augment: settings.augment, validation: validationSet,
       shouldStop: () => stop.signal.aborted,
       onBatch: (batch) => progress.batch(batch),
-      onEpoch: async (record, position) => {
+      onEpoch: (record, position) => {
+        if (writeFailure !== undefined) throw writeFailure;
         history.push(record);
         progress.epoch(record);
         // Snapshot first: a crash between the two leaves a checkpoint one epoch behind, which is safe.
         const best = bestEpoch(history, settings.validation !== null);
         if (best !== chosen) {
           chosen = best;
-          await saveSnapshot(out, network, metadata(record));
+          write(out, serializeSnapshot(network, metadata(record)));
         }
-        await save(position);
+        save(position);
       },
       onStop: async (position) => {
         stoppedAt = position;
         // At an epoch boundary the checkpoint saved at the end of that epoch is this very position.
-        if (position.batch > 0) await save(position);
+        if (position.batch > 0) save(position);
+        await written();
       },
     });
+    await written();
   } catch (error) {
+    // Whatever was being written lands (or fails) before the error is reported.
+    await writing;
     if (error instanceof TrainingDiverged) throw divergedError(error, plan, chosen?.epoch ?? 0);
     throw error;
   } finally {
