@@ -95,7 +95,7 @@ const oneThreadMs = threads > 1 ? timed[0] : undefined;
 setThreadCount(threads);
 const network = new Network(presets[model].model(), { seed: 1 });
 
-// Inference as `cnn eval` runs it (evaluate: batches of 500), once to warm up, then timed.
+// Inference as `cnn eval` runs it (evaluate, in batches of 100), once to warm up, then timed.
 const inferenceCount = Number(valueOf('--inference') ?? 10000);
 const testSet = limitDataset(mnist.test, inferenceCount);
 evaluate(network, testSet);

@@ -1,8 +1,8 @@
 // Per-layer buffers kept between steps and allocated by the kernel backend (so they live where its
 // kernels read them without copying): a batch of the same size reuses them instead of allocating
 // megabytes every step. A tensor a layer returns is therefore valid until that layer's next call.
-// Two sizes are kept per buffer, so training batches and the larger evaluation batches between
-// epochs do not drop and reallocate each other's buffers every epoch.
+// Two sizes are kept per buffer, so an epoch's full batches and its last partial one (or an
+// evaluation's) do not drop and reallocate each other's buffers every epoch.
 
 import { kernels } from '../kernels/backend.js';
 import { dtypeOf, type DType, type FloatArray } from '../tensor/tensor.js';
