@@ -2,7 +2,7 @@
 // x is (N,C,H,W), weights (F,C,KH,KW), bias (F); out is (N,F,OH,OW).
 
 import type { FloatArray } from '../tensor/tensor.js';
-import type { PoolGeometry } from './elementwise.js';
+import { maxPoolForward, type PoolGeometry } from './elementwise.js';
 import type { WindowGeometry } from './im2col.js';
 
 export function conv2dDirect(
@@ -72,6 +72,23 @@ export function convWeightGradientDirect(
       }
     }
   }
+}
+
+// The convolution, then ReLU and max pooling (pool's geometry, no padding) of its maps: out and
+// argmax as maxPoolForward gives them. The reference takes the two steps one after the other.
+export function convReluPoolDirect(
+  x: FloatArray,
+  weights: FloatArray,
+  bias: FloatArray,
+  F: number,
+  g: WindowGeometry,
+  pool: PoolGeometry,
+  out: FloatArray,
+  argmax: Int32Array,
+): void {
+  const maps = out instanceof Float64Array ? new Float64Array(g.N * F * g.OH * g.OW) : new Float32Array(g.N * F * g.OH * g.OW);
+  conv2dDirect(x, weights, bias, F, g, maps);
+  maxPoolForward(maps, pool, out, argmax, true);
 }
 
 // The weight gradient when the convolution's output went through ReLU and then max pooling: the

@@ -51,7 +51,15 @@ export interface DirectConvolution {
   /** dW (F,C,KH,KW) and db (F) from x and dout (N,F,OH,OW); see convWeightGradientDirect. */
   weightGradient(x: FloatArray, dout: FloatArray, F: number, g: WindowGeometry, dW: FloatArray, db: FloatArray): void;
   /**
-   * The same from the gradient of ReLU then max pooling (geometry `pool`, no padding) after the
+   * forward, then ReLU and max pooling (geometry `pool`, no padding) of its maps, without keeping the
+   * maps: out and argmax as maxPoolForward gives them; see convReluPoolDirect.
+   */
+  forwardPooled(
+    x: FloatArray, weights: FloatArray, bias: FloatArray, F: number, g: WindowGeometry, pool: PoolGeometry, out: FloatArray,
+    argmax: Int32Array,
+  ): void;
+  /**
+   * The weight gradient from the gradient of ReLU then max pooling (geometry `pool`, no padding) after the
    * convolution: dpool, the pooled outputs and their argmax; see convWeightGradientPooled.
    */
   pooledWeightGradient(

@@ -1,6 +1,7 @@
 // The head convolution -> ReLU -> max pooling of a network such as the SimpleConvNet, run as two
-// kernels instead of five passes. Forward: the convolution as its layer runs it, then ReLU and
-// pooling in one pass (the same values and argmax as the two layers). Backward: the convolution's
+// kernels instead of five passes. Forward: image by image, the convolution (as its layer runs it)
+// and then ReLU and pooling in one pass over its maps while they are in the cache (the same values
+// and argmax as the three layers; the maps of a batch are never kept). Backward: the convolution's
 // weight gradient straight from the pooled gradient, where only each window's winner, and only where
 // ReLU let it through, has a gradient at all: a quarter of the positions or fewer, where the three
 // layers' backward passes would write the full gradient map and then multiply all its zeros.
@@ -12,7 +13,7 @@ import { kernels } from '../kernels/backend.js';
 import type { PoolGeometry } from '../kernels/elementwise.js';
 import type { WindowGeometry } from '../kernels/im2col.js';
 import { Relu } from '../layers/activations.js';
-import { checkGradient, noForward } from '../layers/check.js';
+import { checkGradient, checkInput, noForward } from '../layers/check.js';
 import { Convolution } from '../layers/convolution.js';
 import type { Layer } from '../layers/layer.js';
 import { Pooling } from '../layers/pooling.js';
@@ -48,12 +49,14 @@ export class PooledHead {
   }
 
   forward(x: Tensor): Tensor {
-    const maps = this.convolution.forward(x);
-    const N = maps.shape[0];
+    const N = checkInput(this.convolution.name, x, this.convolution.inputShape);
     const [C, OH, OW] = this.pooling.outputShape;
-    const out = this.scratch.get('out', N * C * OH * OW, dtypeOf(maps.data));
+    const [weights, bias] = this.convolution.params();
+    const out = this.scratch.get('out', N * C * OH * OW, dtypeOf(weights.value.data));
     this.argmax = this.scratch.getIndices('argmax', out.length);
-    kernels().maxPoolForward(maps.data, this.poolGeometry(N), out, this.argmax, true);
+    kernels().directConvolution!.forwardPooled(
+      x.data, weights.value.data, bias.value.data, C, this.window(N), this.poolGeometry(N), out, this.argmax,
+    );
     this.input = x;
     this.out = { shape: [N, C, OH, OW], data: out };
     return this.out;

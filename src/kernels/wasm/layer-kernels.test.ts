@@ -7,7 +7,7 @@ import { convOutSize } from '../../tensor/geometry.js';
 import { Random } from '../../tensor/random.js';
 import * as reference from '../elementwise.js';
 import { lrnBackward, lrnForward } from '../normalization.js';
-import { conv2dDirect, convWeightGradientDirect, convWeightGradientPooled } from '../conv-direct.js';
+import { conv2dDirect, convReluPoolDirect, convWeightGradientDirect, convWeightGradientPooled } from '../conv-direct.js';
 import { gemmNaive } from '../gemm.js';
 import { col2im, im2col } from '../im2col.js';
 import { addressOf } from './arena.js';
@@ -321,6 +321,14 @@ describe('WebAssembly layer kernels equal the TypeScript reference', () => {
       const pooled = arena(N * F * PH * PH);
       const argmax = wasm.allocateIndices(pooled.length);
       wasm.maxPoolForward(maps, pool, pooled, argmax, true);
+      // The fused forward, image by image through a workspace, gives the two passes' numbers exactly.
+      const [fused, fusedArgmax] = [arena(pooled.length), wasm.allocateIndices(pooled.length)];
+      direct.forwardPooled(x, weights, bias, F, g, pool, fused, fusedArgmax);
+      expect(firstMismatch(fused, pooled, 0, 0)).toBeUndefined();
+      expect(firstMismatch(fusedArgmax, argmax, 0, 0)).toBeUndefined();
+      const [expectedPooled, expectedArgmax] = [new Float64Array(pooled.length), new Int32Array(pooled.length)];
+      convReluPoolDirect(Float64Array.from(x), Float64Array.from(weights), Float64Array.from(bias), F, g, pool, expectedPooled, expectedArgmax);
+      expect(firstMismatch(fused, expectedPooled, 1e-5, 1e-5)).toBeUndefined();
       expect(pooled.some((value) => value === 0) && pooled.some((value) => value > 0), 'some windows pass, some do not').toBe(true);
       const dpool = arena(pooled.length);
       const [dW, db] = [arena(weights.length), arena(F)];

@@ -18,7 +18,7 @@ export const jobNames = [
   'gemm', 'im2col', 'col2im', 'reluForward', 'reluBackward', 'rowsToPlanes', 'maxPoolForward',
   'convolutionForward', 'convolutionWeightGradient', 'maxPoolBackward', 'adamUpdate', 'sigmoidForward', 'sigmoidBackward',
   'averagePoolForward', 'averagePoolBackward', 'lrnForward', 'lrnBackward', 'convolutionWeightGradientPooled',
-  'multiplyAddPeak',
+  'multiplyAddPeak', 'convolutionReluPool',
 ] as const;
 export type JobName = (typeof jobNames)[number];
 export interface Job {

@@ -6,7 +6,7 @@
 import type { DType, FloatArray } from '../../tensor/tensor.js';
 import { allocate } from '../../tensor/tensor.js';
 import type { DirectConvolution, Kernels } from '../kernels.js';
-import { conv2dDirect, convWeightGradientDirect, convWeightGradientPooled } from '../conv-direct.js';
+import { conv2dDirect, convReluPoolDirect, convWeightGradientDirect, convWeightGradientPooled } from '../conv-direct.js';
 import * as reference from '../elementwise.js';
 import type { PoolGeometry } from '../elementwise.js';
 import { lrnBackward, lrnForward } from '../normalization.js';
@@ -41,6 +41,7 @@ interface KernelExports {
   addInto(target: number, source: number, n: number): void;
   convolutionForward(x: number, weights: number, bias: number, first: number, count: number, C: number, H: number, W: number, F: number, K: number, OH: number, OW: number, out: number): void;
   convolutionWeightGradient(x: number, dout: number, N: number, C: number, H: number, W: number, first: number, count: number, F: number, K: number, OH: number, OW: number, dW: number, db: number): void;
+  convolutionReluPool(x: number, weights: number, bias: number, first: number, count: number, C: number, H: number, W: number, F: number, K: number, size: number, stride: number, scratch: number, out: number, argmax: number): void;
   convolutionWeightGradientPooled(x: number, dpool: number, pooled: number, argmax: number, N: number, C: number, H: number, W: number, first: number, count: number, F: number, K: number, size: number, stride: number, dW: number, db: number): void;
 }
 
@@ -253,6 +254,25 @@ const directConvolution: DirectConvolution = {
     parallelRanges('convolutionWeightGradient', F, g.N * F * g.OH * g.OW * g.C * g.KH * g.KW, 1, (f0, f1) => [
       at[0], at[1], g.N, g.C, g.H, g.W, f0, f1 - f0, F, g.KH, g.OH, g.OW, at[2], at[3],
     ]);
+  },
+  forwardPooled(x, weights, bias, F, g, pool, out, argmax) {
+    const at = addresses(arenaInput(x, g.N * g.C * g.H * g.W), weights, bias, out, argmax);
+    if (!wasm || !at) return convReluPoolDirect(x, weights, bias, F, g, pool, out, argmax);
+    // Each thread convolves its images into its own matrix-product workspace, where one image's maps
+    // must fit (they do for any first layer on MNIST: 30 maps of 24x24 take an eighth of it).
+    if (4 * F * g.OH * g.OW > wasm.workspaceBytes()) {
+      const maps = arenaFloat32(g.N * F * g.OH * g.OW) ?? new Float32Array(g.N * F * g.OH * g.OW);
+      directConvolution.forward(x, weights, bias, F, g, maps);
+      wasmKernels.maxPoolForward(maps, pool, out, argmax, true);
+      return;
+    }
+    const threads = threadCount() > 1 && g.N * F * g.OH * g.OW * g.C * g.KH * g.KW >= parallelThreshold ? threadCount() : 1;
+    const jobs = shares(g.N, threads, 1).map(([n0, n1], thread): Job => ({
+      name: 'convolutionReluPool',
+      args: [at[0], at[1], at[2], n0, n1 - n0, g.C, g.H, g.W, F, g.KH, pool.size, pool.stride, workspaces[thread], at[3], at[4]],
+    }));
+    if (jobs.length === 1) runJob(jobs[0]);
+    else runParallel(jobs);
   },
   pooledWeightGradient(x, dpool, pooled, argmax, pool, F, g, dW, db) {
     const at = addresses(arenaInput(x, g.N * g.C * g.H * g.W), dpool, pooled, argmax, dW, db);

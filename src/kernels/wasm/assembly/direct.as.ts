@@ -4,6 +4,7 @@
 // itself: four neighbouring outputs at a time in one vector, one row of KW weights held in
 // registers. The TypeScript reference is conv2dDirect in ../../conv-direct.ts.
 
+import { maxPoolForward } from './layers.as';
 import { madd } from './simd.as';
 
 // x (N,C,H,W), weights (F,C,K,K), bias (F) -> out (N,F,OH,OW) for images first..first+count.
@@ -41,6 +42,38 @@ export function convolutionForward(
           addWeightedRows(image + (<usize>(kh * W) << 2), W, row, K, plane, OH, OW);
         }
       }
+    }
+  }
+}
+
+// The convolution, then ReLU and max pooling (no padding), image by image: each image's F maps go
+// to `scratch` (this thread's workspace, F*OH*OW floats) and are pooled from there while still in
+// the cache, so the maps of the whole batch are never written out to memory and read back. out and
+// argmax are (N,F,PH,PW) as maxPoolForward gives them over all the maps (N,F,OH,OW) at once.
+export function convolutionReluPool(
+  x: usize, weights: usize, bias: usize, first: i32, count: i32, C: i32, H: i32, W: i32, F: i32, K: i32,
+  size: i32, stride: i32, scratch: usize, out: usize, argmax: usize,
+): void {
+  const OH = H - K + 1;
+  const OW = W - K + 1;
+  const PH = (OH - size) / stride + 1;
+  const PW = (OW - size) / stride + 1;
+  const pooled = F * PH * PW;
+  for (let n = first; n < first + count; n++) {
+    convolutionForward(x + (<usize>(n * C * H * W) << 2), weights, bias, 0, 1, C, H, W, F, K, OH, OW, scratch);
+    const image = <usize>(n * pooled) << 2;
+    maxPoolForward(scratch, 0, F, OH, OW, size, stride, 0, PH, PW, out + image, argmax + image, true);
+    // The winners' indices count from this image's maps; as indices into the batch's maps they
+    // start n*F*OH*OW further on.
+    const shift = i32x4.splat(n * F * OH * OW);
+    let i = 0;
+    for (; i + 4 <= pooled; i += 4) {
+      const at = argmax + image + (<usize>i << 2);
+      v128.store(at, i32x4.add(v128.load(at), shift));
+    }
+    for (; i < pooled; i++) {
+      const at = argmax + image + (<usize>i << 2);
+      store<i32>(at, load<i32>(at) + n * F * OH * OW);
     }
   }
 }

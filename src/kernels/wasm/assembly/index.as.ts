@@ -4,5 +4,5 @@ export {
   reluForward, reluBackward, im2col, col2im, rowsToPlanes, planesToRows, maxPoolForward, maxPoolBackward, adamUpdate,
   addInto, bytesToUnit, sigmoidForward, sigmoidBackward, averagePoolForward, averagePoolBackward, lrnForward, lrnBackward,
 } from './layers.as';
-export { convolutionForward, convolutionWeightGradient, convolutionWeightGradientPooled } from './direct.as';
+export { convolutionForward, convolutionReluPool, convolutionWeightGradient, convolutionWeightGradientPooled } from './direct.as';
 export { multiplyAddPeak } from './simd.as';
