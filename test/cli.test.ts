@@ -72,6 +72,8 @@ describe('cnn train, eval, predict', () => {
     const snapshot = JSON.parse(readFileSync(trained, 'utf8'));
     expect(snapshot.format).toBe('cnn-snapshot');
     expect(snapshot.metadata.testAccuracy).toBe(summary.testAccuracy);
+    // The kernel build, like the thread count, decides a run's last bits, so the snapshot names it.
+    expect(snapshot.metadata.kernels).toBe('wasm-relaxed-simd');
   });
 
   it('train defaults to ./params/simple-convnet.json in the current directory', async () => {
@@ -156,6 +158,22 @@ describe('cnn predict with the shipped snapshot', () => {
     const outcomes = JSON.parse(stdout);
     expect(outcomes[0]).toEqual({ file: join(work, 'missing.png'), error: expect.stringContaining('missing.png') });
     expect(outcomes[1].digit).toBe(2);
+  });
+});
+
+describe('CNN_KERNELS picks the kernel build', () => {
+  it('simd runs the plain build and gives the same answers; anything else is a usage error', async () => {
+    const relaxed = await runCli(['predict', sample('digit-7-canvas.png'), '--json']);
+    const plain = await runCli(['predict', sample('digit-7-canvas.png'), '--json'], { env: { CNN_KERNELS: 'simd' } });
+    expect(plain.exitCode).toBe(0);
+    const [first, second] = [relaxed, plain].map((run) => JSON.parse(run.stdout)[0] as { digit: number; probabilities: number[] });
+    expect(second.digit).toBe(7);
+    expect(first.digit).toBe(7);
+    second.probabilities.forEach((p, k) => expect(Math.abs(p - first.probabilities[k])).toBeLessThan(1e-5));
+    const wrong = await runCli(['--version'], { env: { CNN_KERNELS: 'fast' } });
+    expect(wrong.exitCode).toBe(2);
+    expect(wrong.stderr).toBe('cnn: CNN_KERNELS: must be simd or relaxed, got "fast"\n');
+    expect(wrong.stdout).toBe('');
   });
 });
 

@@ -2,7 +2,8 @@
 // top-level handler that turns every error into a single `cnn: <message>` line and an exit code.
 
 import { Command, CommanderError } from 'commander';
-import { CnnError } from '../errors.js';
+import { CnnError, UsageError } from '../errors.js';
+import { kernelRequestProblem } from '../kernels/wasm/kernel-module.js';
 import { registerActivations } from './commands/activations.js';
 import { registerEval } from './commands/eval.js';
 import { registerExport } from './commands/export.js';
@@ -41,6 +42,8 @@ const debug = process.argv.includes('--debug');
 // A function rather than a top-level await: the bundle is CommonJS (scripts/build.js says why).
 async function main(): Promise<void> {
   try {
+    const kernelProblem = kernelRequestProblem();
+    if (kernelProblem !== undefined) throw new UsageError(`CNN_KERNELS: ${kernelProblem}`);
     await program.parseAsync(process.argv.filter((argument) => argument !== '--debug'));
   } catch (error) {
     process.exitCode = exitCodeFor(error);

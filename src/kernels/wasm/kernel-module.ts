@@ -3,7 +3,8 @@
 // whose inner loops fuse each multiply and add (assembly/simd.as.ts). The relaxed build is about 1.4x
 // faster in the matrix product where the CPU has FMA, but rounds once where the plain one rounds
 // twice, so the two give slightly different numbers; each is reproducible on its own.
-// CNN_KERNELS=simd asks for the plain build (for instance to compare results across machines).
+// CNN_KERNELS=simd asks for the plain build (for instance to compare results across machines);
+// CNN_KERNELS=relaxed, or nothing, for the relaxed one where the engine has it.
 
 import { Buffer } from 'node:buffer';
 import { memory } from './arena.js';
@@ -27,10 +28,16 @@ function enableRelaxedSimd(): void {
   }
 }
 
+const wanted = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.CNN_KERNELS;
+
+/** What is wrong with CNN_KERNELS, for the command line to say; undefined when it is fine. */
+export function kernelRequestProblem(): string | undefined {
+  return wanted === undefined || ['', 'simd', 'relaxed'].includes(wanted) ? undefined : `must be simd or relaxed, got "${wanted}"`;
+}
+
 function chooseBuild(): { build: KernelBuild; bytes: typeof plainBytes } | undefined {
   // No shared memory means no WebAssembly here at all (arena.ts).
   if (memory === undefined) return undefined;
-  const wanted = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.CNN_KERNELS;
   if (wanted !== 'simd') {
     enableRelaxedSimd();
     if (WebAssembly.validate(relaxedBytes)) return { build: 'wasm-relaxed-simd', bytes: relaxedBytes };
