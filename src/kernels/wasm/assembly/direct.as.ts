@@ -284,67 +284,103 @@ export function convolutionWeightGradientPooled(
     store<f32>(db + (<usize>f << 2), biasSum);
     for (let c = 0; c < C; c++) {
       const row = dW + (<usize>((f * C + c) * K * K) << 2);
-      if (K != 5) memory.fill(row, 0, <usize>(K * K) << 2);
-      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0), a4 = f32x4.splat(0);
-      let t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0, t4: f32 = 0;
-      const step = <usize>W << 2;
-      for (let n = 0; n < N; n++) {
-        let unit = (n * F + f) * PH * PW;
-        const planeStart = (n * F + f) * OH * OW;
-        const image = x + (<usize>((n * C + c) * H * W) << 2);
-        for (let ph = 0; ph < PH; ph++) {
-          for (let pw = 0; pw < PW; pw++, unit++) {
-            // Units ReLU stopped add nothing. On digits they come in runs (the blank margins give every
-            // window of a filter the same sign), so the branch is cheap where the work it skips is not.
-            if (!(load<f32>(pooled + (<usize>unit << 2)) > 0)) continue;
-            // The winner's place in its window, (dh, dw), from its offset dh * OW + dw in the plane.
-            const top = ph * stride;
-            const left = pw * stride;
-            let offset = load<i32>(argmax + (<usize>unit << 2)) - planeStart - top * OW - left;
-            const dh = <i32>(<u32>offset / <u32>OW);
-            offset -= dh * OW;
-            const start = image + (<usize>((top + dh) * W + left + offset) << 2);
-            const g = load<f32>(dpool + (<usize>unit << 2));
-            if (K == 5) {
-              const gs = f32x4.splat(g);
-              let at = start;
-              a0 = madd(gs, v128.load(at), a0);
-              t0 += g * load<f32>(at, 16);
-              at += step;
-              a1 = madd(gs, v128.load(at), a1);
-              t1 += g * load<f32>(at, 16);
-              at += step;
-              a2 = madd(gs, v128.load(at), a2);
-              t2 += g * load<f32>(at, 16);
-              at += step;
-              a3 = madd(gs, v128.load(at), a3);
-              t3 += g * load<f32>(at, 16);
-              at += step;
-              a4 = madd(gs, v128.load(at), a4);
-              t4 += g * load<f32>(at, 16);
-            } else {
-              for (let kh = 0; kh < K; kh++) {
-                for (let kw = 0; kw < K; kw++) {
-                  const weight = row + (<usize>(kh * K + kw) << 2);
-                  store<f32>(weight, load<f32>(weight) + g * load<f32>(start + (<usize>(kh * W + kw) << 2)));
-                }
-              }
-            }
+      if (K == 5) pooledRows5(x, dpool, pooled, argmax, N, C, H, W, f, F, c, size, stride, row);
+      else pooledRowsAny(x, dpool, pooled, argmax, N, C, H, W, f, F, c, K, size, stride, row);
+    }
+  }
+}
+
+// Where in the image the winner of pooled unit (ph, pw) takes its patch: its window's top-left
+// corner plus its place (dh, dw) in the window, read from its offset dh * OW + dw in the plane.
+@inline
+function patchStart(argmax: usize, unit: i32, planeStart: i32, ph: i32, pw: i32, stride: i32, W: i32, OW: i32): i32 {
+  const top = ph * stride;
+  const left = pw * stride;
+  let offset = load<i32>(argmax + (<usize>unit << 2)) - planeStart - top * OW - left;
+  const dh = <i32>(<u32>offset / <u32>OW);
+  offset -= dh * OW;
+  return (top + dh) * W + left + offset;
+}
+
+// For 5x5 filters, all in vectors: each filter row's kw 0..3 in one accumulator, and its kw 1..4 in
+// another whose last lane (kw 4) is the one kept. (Five more floats as scalars, or two passes of five
+// vectors, measured slower: V8 then keeps sums on the stack, or pays the per-unit work twice.)
+function pooledRows5(
+  x: usize, dpool: usize, pooled: usize, argmax: usize, N: i32, C: i32, H: i32, W: i32, f: i32, F: i32, c: i32,
+  size: i32, stride: i32, row: usize,
+): void {
+  const OW = W - 4;
+  const PH = (H - 4 - size) / stride + 1;
+  const PW = (OW - size) / stride + 1;
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0), a4 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0), b4 = f32x4.splat(0);
+  const step = <usize>W << 2;
+  for (let n = 0; n < N; n++) {
+    let unit = (n * F + f) * PH * PW;
+    const planeStart = (n * F + f) * (H - 4) * OW;
+    const image = x + (<usize>((n * C + c) * H * W) << 2);
+    for (let ph = 0; ph < PH; ph++) {
+      for (let pw = 0; pw < PW; pw++, unit++) {
+        // Units ReLU stopped add nothing. On digits they come in runs (the blank margins give every
+        // window of a filter the same sign), so the branch is cheap where the work it skips is not.
+        if (!(load<f32>(pooled + (<usize>unit << 2)) > 0)) continue;
+        const g = f32x4.splat(load<f32>(dpool + (<usize>unit << 2)));
+        let at = image + (<usize>patchStart(argmax, unit, planeStart, ph, pw, stride, W, OW) << 2);
+        a0 = madd(g, v128.load(at), a0);
+        b0 = madd(g, v128.load(at, 4), b0);
+        at += step;
+        a1 = madd(g, v128.load(at), a1);
+        b1 = madd(g, v128.load(at, 4), b1);
+        at += step;
+        a2 = madd(g, v128.load(at), a2);
+        b2 = madd(g, v128.load(at, 4), b2);
+        at += step;
+        a3 = madd(g, v128.load(at), a3);
+        b3 = madd(g, v128.load(at, 4), b3);
+        at += step;
+        a4 = madd(g, v128.load(at), a4);
+        b4 = madd(g, v128.load(at, 4), b4);
+      }
+    }
+  }
+  // Row kh is dW[kh*5 .. kh*5+4]: its kw 0..3, then kw 4 from the other sum; the next row's vector
+  // starts after it.
+  v128.store(row, a0);
+  store<f32>(row, f32x4.extract_lane(b0, 3), 16);
+  v128.store(row, a1, 20);
+  store<f32>(row, f32x4.extract_lane(b1, 3), 36);
+  v128.store(row, a2, 40);
+  store<f32>(row, f32x4.extract_lane(b2, 3), 56);
+  v128.store(row, a3, 60);
+  store<f32>(row, f32x4.extract_lane(b3, 3), 76);
+  v128.store(row, a4, 80);
+  store<f32>(row, f32x4.extract_lane(b4, 3), 96);
+}
+
+// Any other filter size: every weight summed in memory, one float at a time.
+function pooledRowsAny(
+  x: usize, dpool: usize, pooled: usize, argmax: usize, N: i32, C: i32, H: i32, W: i32, f: i32, F: i32, c: i32,
+  K: i32, size: i32, stride: i32, row: usize,
+): void {
+  const OW = W - K + 1;
+  const PH = (H - K + 1 - size) / stride + 1;
+  const PW = (OW - size) / stride + 1;
+  memory.fill(row, 0, <usize>(K * K) << 2);
+  for (let n = 0; n < N; n++) {
+    let unit = (n * F + f) * PH * PW;
+    const planeStart = (n * F + f) * (H - K + 1) * OW;
+    const image = x + (<usize>((n * C + c) * H * W) << 2);
+    for (let ph = 0; ph < PH; ph++) {
+      for (let pw = 0; pw < PW; pw++, unit++) {
+        if (!(load<f32>(pooled + (<usize>unit << 2)) > 0)) continue;
+        const g = load<f32>(dpool + (<usize>unit << 2));
+        const start = image + (<usize>patchStart(argmax, unit, planeStart, ph, pw, stride, W, OW) << 2);
+        for (let kh = 0; kh < K; kh++) {
+          for (let kw = 0; kw < K; kw++) {
+            const weight = row + (<usize>(kh * K + kw) << 2);
+            store<f32>(weight, load<f32>(weight) + g * load<f32>(start + (<usize>(kh * W + kw) << 2)));
           }
         }
-      }
-      if (K == 5) {
-        // Row kh is dW[kh*5 .. kh*5+4]: its vector, then its fifth value; the next row's vector starts after it.
-        v128.store(row, a0);
-        store<f32>(row, t0, 16);
-        v128.store(row, a1, 20);
-        store<f32>(row, t1, 36);
-        v128.store(row, a2, 40);
-        store<f32>(row, t2, 56);
-        v128.store(row, a3, 60);
-        store<f32>(row, t3, 76);
-        v128.store(row, a4, 80);
-        store<f32>(row, t4, 96);
       }
     }
   }
