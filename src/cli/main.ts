@@ -9,6 +9,7 @@ import { registerFilters } from './commands/filters.js';
 import { registerModels } from './commands/models.js';
 import { registerPredict } from './commands/predict.js';
 import { registerReport } from './commands/report.js';
+import { registerServe } from './commands/serve.js';
 import { registerTrain } from './commands/train.js';
 
 const program = new Command();
@@ -30,6 +31,7 @@ registerFilters(program);
 registerActivations(program);
 registerReport(program);
 registerModels(program);
+registerServe(program);
 for (const command of program.commands) command.exitOverride();
 
 // --debug is read here rather than declared per command, so it works before or after any subcommand.

@@ -1,0 +1,137 @@
+// The page of `cnn serve`: wires the pad, the picture input and the model choice to the prediction
+// view. Every number on it is computed here, in the browser, by the library's own TypeScript and
+// WebAssembly (the kernels of src/kernels, the preprocessing twin of src/io/wasm), as `cnn predict` does.
+
+import { preprocessDigitWasm } from '../../io/wasm/preprocess-wasm.js';
+import { kernels } from '../../kernels/backend.js';
+import { sameShape } from '../../tensor/tensor.js';
+import { decodePicture } from './image-input.js';
+import { fetchCatalogue, fetchModel, parseModel, type LoadedModel } from './model-source.js';
+import { createPad } from './pad.js';
+import { createBars, drawSeen } from './prediction-view.js';
+
+const element = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const errorLine = element<HTMLParagraphElement>('error-line');
+const status = element<HTMLElement>('status');
+const select = element<HTMLSelectElement>('model-select');
+const showBars = createBars(element<HTMLOListElement>('bars'));
+let model: LoadedModel | undefined;
+let picture: { width: number; height: number; data: Uint8Array } | undefined;
+let scheduled = false;
+
+function showError(error: unknown): void {
+  errorLine.textContent = `cnn: ${error instanceof Error ? error.message : String(error)}`;
+  errorLine.hidden = false;
+}
+
+function clearError(): void {
+  errorLine.hidden = true;
+  errorLine.textContent = '';
+}
+
+const pad = createPad(element<HTMLCanvasElement>('pad'), () => {
+  picture = undefined;
+  schedulePrediction();
+});
+
+// At most one prediction per frame: a fast pen sends more events than the screen can show.
+function schedulePrediction(): void {
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(() => {
+    scheduled = false;
+    predict();
+  });
+}
+
+function predict(): void {
+  const source = picture ?? (pad.hasInk() ? pad.pixels() : undefined);
+  if (model === undefined || source === undefined) {
+    showBars(undefined);
+    drawSeen(element('seen'), undefined);
+    element('top-digit').textContent = '–';
+    element('top-probability').textContent = '';
+    return;
+  }
+  const started = performance.now();
+  const digit = preprocessDigitWasm(source);
+  const { network } = model;
+  if (!sameShape(network.model.input, [1, 28, 28])) {
+    showError(`${model.label}: the model takes input ${JSON.stringify(network.model.input)}, not a 28x28 digit`);
+    return;
+  }
+  const probabilities = digit.empty ? undefined : network.probabilities({ shape: [1, 1, 28, 28], data: digit.pixels }).data;
+  const milliseconds = performance.now() - started;
+  drawSeen(element('seen'), digit.pixels);
+  showBars(probabilities);
+  const top = probabilities === undefined ? -1 : probabilities.indexOf(Math.max(...probabilities));
+  element('top-digit').textContent = top < 0 ? '–' : String(top);
+  element('top-probability').textContent = top < 0 ? 'no ink found' : `${(100 * (probabilities as ArrayLike<number>)[top]).toFixed(1)}%`;
+  status.dataset.predictMilliseconds = milliseconds.toFixed(2);
+  status.textContent = `${describeEngine()} · last prediction ${milliseconds.toFixed(1)} ms (preprocessing and forward pass)`;
+}
+
+function describeEngine(): string {
+  return `kernels: ${kernels().name} · ${crossOriginIsolated ? 'shared memory on' : 'no shared memory (one thread)'}`;
+}
+
+function useModel(loaded: LoadedModel): void {
+  model = loaded;
+  const { metadata } = loaded;
+  const accuracy = metadata.testAccuracy === undefined ? '' : `, test accuracy ${(100 * metadata.testAccuracy).toFixed(2)}%`;
+  element('model-info').textContent = `${loaded.label}: ${metadata.model ?? 'custom'}${accuracy}`;
+  clearError();
+  predict();
+}
+
+async function openFile(file: File): Promise<void> {
+  try {
+    if (/\.json$/i.test(file.name) || file.type === 'application/json') {
+      useModel(parseModel(await file.text(), file.name));
+      select.value = '';
+      return;
+    }
+    const decoded = await decodePicture(file, file.name);
+    pad.show(decoded.picture);
+    picture = decoded.image;
+    clearError();
+    predict();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function start(): Promise<void> {
+  const catalogue = await fetchCatalogue();
+  select.append(new Option(`opened with: ${catalogue.model.label}`, catalogue.model.url));
+  for (const name of catalogue.presets) select.append(new Option(`preset: ${name}`, `/presets/${name}.json`));
+  select.append(Object.assign(new Option('a dropped file', ''), { disabled: true }));
+  select.addEventListener('change', () => {
+    if (select.value === '') return;
+    const label = select.selectedOptions[0].textContent ?? select.value;
+    fetchModel(select.value, label.replace(/^[a-z ]+: /, '')).then(useModel, showError);
+  });
+  element('undo').addEventListener('click', () => pad.undo());
+  element('clear').addEventListener('click', () => {
+    picture = undefined;
+    pad.clear();
+  });
+  for (const id of ['image-file', 'params-file']) {
+    const input = element<HTMLInputElement>(id);
+    input.addEventListener('change', () => {
+      if (input.files?.[0]) void openFile(input.files[0]);
+      input.value = '';
+    });
+  }
+  document.addEventListener('dragover', (event) => event.preventDefault());
+  document.addEventListener('drop', (event) => {
+    event.preventDefault();
+    const file = event.dataTransfer?.files[0];
+    if (file) void openFile(file);
+  });
+  useModel(await fetchModel(catalogue.model.url, catalogue.model.label));
+  document.body.dataset.ready = 'true';
+  status.textContent = describeEngine();
+}
+
+start().catch(showError);
