@@ -18,6 +18,8 @@ const showBars = createBars(element<HTMLOListElement>('bars'));
 let model: LoadedModel | undefined;
 let picture: { width: number; height: number; data: Uint8Array } | undefined;
 let scheduled = false;
+// Stands in the model list for a params.json opened from disk: shown, never chosen.
+const dropped = Object.assign(new Option('a dropped file', ''), { disabled: true });
 
 function showError(error: unknown): void {
   errorLine.textContent = `cnn: ${error instanceof Error ? error.message : String(error)}`;
@@ -88,6 +90,7 @@ async function openFile(file: File): Promise<void> {
   try {
     if (/\.json$/i.test(file.name) || file.type === 'application/json') {
       useModel(parseModel(await file.text(), file.name));
+      dropped.textContent = `dropped: ${file.name}`;
       select.value = '';
       return;
     }
@@ -105,7 +108,7 @@ async function start(): Promise<void> {
   const catalogue = await fetchCatalogue();
   select.append(new Option(`opened with: ${catalogue.model.label}`, catalogue.model.url));
   for (const name of catalogue.presets) select.append(new Option(`preset: ${name}`, `/presets/${name}.json`));
-  select.append(Object.assign(new Option('a dropped file', ''), { disabled: true }));
+  select.append(dropped);
   select.addEventListener('change', () => {
     if (select.value === '') return;
     const label = select.selectedOptions[0].textContent ?? select.value;

@@ -1,0 +1,67 @@
+// The page of `cnn serve` in headless Chromium, with every request to any origin but the server's
+// aborted and recorded (the page must make none), console errors kept, and helpers that act as a
+// user: draw with real mouse events, drop a file on the page.
+
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+
+export interface ServedPage {
+  page: Page;
+  /** Every URL requested from another origin: blocked, and kept here. */
+  outside: string[];
+  errors: string[];
+}
+
+export async function openServedPage(browser: Browser, url: string, viewport = { width: 1280, height: 800 }): Promise<ServedPage> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const origin = new URL(url).origin;
+  const outside: string[] = [];
+  const errors: string[] = [];
+  await context.route('**/*', (route) => {
+    const requested = route.request().url();
+    if (new URL(requested).origin === origin) return route.continue();
+    outside.push(requested);
+    return route.abort('internetdisconnected');
+  });
+  const page = await context.newPage();
+  page.on('console', (entry) => {
+    if (entry.type() === 'error') errors.push(entry.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url);
+  await page.locator('body[data-ready="true"]').waitFor({ timeout: 20_000 });
+  return { page, outside, errors };
+}
+
+/** Strokes in pad coordinates (0..1 of its side), drawn with mouse moves in small steps. */
+export async function drawStrokes(page: Page, strokes: [number, number][][]): Promise<void> {
+  const box = await page.locator('#pad').boundingBox();
+  if (box === null) throw new Error('the pad is not visible');
+  const at = ([x, y]: [number, number]): [number, number] => [box.x + x * box.width, box.y + y * box.height];
+  for (const stroke of strokes) {
+    await page.mouse.move(...at(stroke[0]));
+    await page.mouse.down();
+    for (const point of stroke.slice(1)) await page.mouse.move(...at(point), { steps: 8 });
+    await page.mouse.up();
+  }
+}
+
+/** Drops a file from disk on the page as a drag from the desktop would. */
+export async function dropFile(page: Page, path: string, type: string): Promise<void> {
+  const bytes = [...readFileSync(path)];
+  const dataTransfer = await page.evaluateHandle(
+    ({ bytes, name, type }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(bytes)], name, { type }));
+      return transfer;
+    },
+    { bytes, name: basename(path), type },
+  );
+  await page.dispatchEvent('main', 'drop', { dataTransfer });
+}
+
+/** The page's ten probabilities, exactly as it computed them. */
+export async function pageProbabilities(page: Page): Promise<number[]> {
+  return page.locator('#bars li').evaluateAll((rows) => rows.map((row) => Number((row as HTMLElement).dataset.probability)));
+}
