@@ -53,6 +53,43 @@ describe('cnn serve: the page', () => {
     await page.context().close();
   });
 
+  it('takes a clicked conv unit apart into im2col-row-times-filter products that add up to its value', async () => {
+    const { page, outside, errors } = await openServedPage(browser, server.url);
+    await drawStrokes(page, seven);
+    await expect.poll(() => page.locator('#top-digit').innerText()).toBe('7');
+    // Every layer of the simple net, then the softmax, each with its shape.
+    const headings = await page.locator('#layers .layer-row h3').allInnerTexts();
+    expect(headings.map((text) => text.split(' ')[0])).toEqual(['conv1', 'relu1', 'pool1', 'affine1', 'relu2', 'affine2', 'softmax']);
+    expect(headings[0]).toContain('[30,24,24]');
+    expect(await page.locator('#layers .layer-row').first().locator('canvas').count()).toBe(30);
+    const tile = page.locator('canvas[data-layer="0"][data-map="3"]');
+    const box = await tile.boundingBox();
+    if (box === null) throw new Error('conv1 map 3 is not visible');
+    // Row 10, column 12 of the 24x24 map: the middle of that pixel.
+    await page.mouse.click(box.x + (12.5 / 24) * box.width, box.y + (10.5 / 24) * box.height);
+    await expect.poll(() => page.locator('#unit-detail h3').innerText()).toMatch(/^conv1 map 3, row 10, column 12: -?\d+\.\d{4}$/);
+    const products = await page.locator('#unit-detail .terms li').evaluateAll((items) => items.map((item) => Number((item as HTMLElement).dataset.product)));
+    expect(products).toHaveLength(25);
+    const sum = page.locator('#unit-detail .unit-sum');
+    const bias = Number(await sum.getAttribute('data-bias'));
+    const value = Number(await sum.getAttribute('data-value'));
+    // The layer sums its 25 float32 products in its own order and precision; this sum is float64.
+    // Float32 rounding bounds the difference by 25 ulps of the largest partial sum: 1e-5 of the terms' size.
+    const size = products.reduce((total, product) => total + Math.abs(product), Math.abs(bias));
+    expect(Math.abs(products.reduce((total, product) => total + product, bias) - value)).toBeLessThanOrEqual(1e-5 * size);
+    expect(products.some((product) => product !== 0)).toBe(true);
+    // The geometry panel: the book's formula, and the library's error when it does not divide.
+    await page.fill('#geometry-stride', '2');
+    expect(await page.locator('#geometry-result').innerText()).toBe('cnn: conv: output size (28 + 2*0 - 5) / 2 + 1 = 12.5 is not an integer');
+    await page.fill('#geometry-pad', '1');
+    await page.fill('#geometry-filter', '4');
+    expect(await page.locator('#geometry-result').innerText()).toBe('OH = (H + 2P − FH) / S + 1 = (28 + 2·1 − 4) / 2 + 1 = 14');
+    await page.screenshot({ path: join(screenshots, 'serve-inside-1280.png'), fullPage: true });
+    expect(outside).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('gives the CLI answer for each sample image dropped on the page', async () => {
     const { page, outside, errors } = await openServedPage(browser, server.url);
     const samples = [['digit-2-dark.png', 'image/png'], ['digit-3-paper.jpg', 'image/jpeg'], ['digit-5-blue-ink.png', 'image/png'], ['digit-7-canvas.png', 'image/png']];

@@ -7,7 +7,10 @@ import { kernels } from '../../kernels/backend.js';
 import { sameShape } from '../../tensor/tensor.js';
 import { decodePicture } from './image-input.js';
 import { fetchCatalogue, fetchModel, parseModel, type LoadedModel } from './model-source.js';
+import { createGeometryPanel } from './geometry-panel.js';
+import { forwardEachLayer, renderLayerOutputs, type LayerOutput, type UnitChoice } from './layer-outputs.js';
 import { createPad } from './pad.js';
+import { renderUnitDetail } from './unit-detail.js';
 import { createBars, drawSeen } from './prediction-view.js';
 
 const element = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -18,6 +21,9 @@ const showBars = createBars(element<HTMLOListElement>('bars'));
 let model: LoadedModel | undefined;
 let picture: { width: number; height: number; data: Uint8Array } | undefined;
 let scheduled = false;
+let inside: { outputs: LayerOutput[]; probabilities: Float32Array } | undefined;
+let chosen: UnitChoice | undefined;
+const setGeometry = createGeometryPanel(element('geometry'));
 // Stands in the model list for a params.json opened from disk: shown, never chosen.
 const dropped = Object.assign(new Option('a dropped file', ''), { disabled: true });
 
@@ -62,8 +68,11 @@ function predict(): void {
     showError(`${model.label}: the model takes input ${JSON.stringify(network.model.input)}, not a 28x28 digit`);
     return;
   }
-  const probabilities = digit.empty ? undefined : network.probabilities({ shape: [1, 1, 28, 28], data: digit.pixels }).data;
+  const forward = digit.empty ? undefined : forwardEachLayer(network, digit.pixels);
+  const probabilities = forward?.probabilities;
   const milliseconds = performance.now() - started;
+  inside = forward;
+  showInside();
   drawSeen(element('seen'), digit.pixels);
   showBars(probabilities);
   const top = probabilities === undefined ? -1 : probabilities.indexOf(Math.max(...probabilities));
@@ -73,12 +82,29 @@ function predict(): void {
   status.textContent = `${describeEngine()} · last prediction ${milliseconds.toFixed(1)} ms (preprocessing and forward pass)`;
 }
 
+function showInside(): void {
+  if (inside === undefined) return;
+  renderLayerOutputs(element('layers'), inside.outputs, inside.probabilities, chosen, chooseUnit);
+  const unit = chosen === undefined ? undefined : inside.outputs[chosen.layerIndex];
+  if (unit !== undefined) renderUnitDetail(element('unit-detail'), unit, chosen as UnitChoice);
+}
+
+function chooseUnit(choice: UnitChoice): void {
+  chosen = choice;
+  showInside();
+}
+
 function describeEngine(): string {
   return `kernels: ${kernels().name} · ${crossOriginIsolated ? 'shared memory on' : 'no shared memory (one thread)'}`;
 }
 
 function useModel(loaded: LoadedModel): void {
   model = loaded;
+  chosen = undefined;
+  element('unit-detail').innerHTML = '<p class="muted small">No unit chosen yet: click a pixel of a conv map.</p>';
+  const first = loaded.network.layers.find((layer) => layer.spec().type === 'convolution');
+  const spec = first?.spec() as { size?: number; stride?: number; pad?: number } | undefined;
+  setGeometry({ input: first?.inputShape[1] ?? 28, filter: spec?.size ?? 5, stride: spec?.stride ?? 1, pad: spec?.pad ?? 0 });
   const { metadata } = loaded;
   const accuracy = metadata.testAccuracy === undefined ? '' : `, test accuracy ${(100 * metadata.testAccuracy).toFixed(2)}%`;
   element('model-info').textContent = `${loaded.label}: ${metadata.model ?? 'custom'}${accuracy}`;
