@@ -1,7 +1,8 @@
 // Builds the page of `cnn serve` into dist/web: the same TypeScript as the command line, bundled for
-// the browser. The few node: modules the shared code imports resolve to src/web/shims (Buffer, SHA-256,
-// the core count), or to a stub for the file-system ones the page never calls. Everything is local:
-// no CDN, no web font.
+// the browser, as the page (app.js) and its training worker (train-worker.js). The few node: modules
+// the shared code imports resolve to src/web/shims (Buffer, SHA-256, the core count), or to a stub for
+// the file-system ones the page never calls; the thread pool's transport is the Web Workers one.
+// Everything is local: no CDN, no web font.
 
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ const shims = {
 const nodeShims = {
   name: 'node-shims',
   setup(builder) {
+    builder.onResolve({ filter: /^\.\/transport\.js$/ }, ({ resolveDir }) => ({ path: join(resolveDir, 'transport-web.ts') }));
     builder.onResolve({ filter: /^node:/ }, ({ path }) => {
       const name = path.slice('node:'.length);
       return { path: join(process.cwd(), shims[name] ?? 'src/web/shims/unavailable.cjs') };
@@ -25,7 +27,7 @@ const nodeShims = {
 
 export async function buildPage(outdir) {
   await build({
-    entryPoints: { app: 'src/web/page/main.ts' },
+    entryPoints: { app: 'src/web/page/main.ts', 'train-worker': 'src/web/worker/train-worker.ts' },
     outdir,
     bundle: true,
     format: 'esm',

@@ -10,6 +10,7 @@ import { fetchCatalogue, fetchModel, parseModel, type LoadedModel } from './mode
 import { createGeometryPanel } from './geometry-panel.js';
 import { forwardEachLayer, renderLayerOutputs, type LayerOutput, type UnitChoice } from './layer-outputs.js';
 import { createPad } from './pad.js';
+import { createTrainPanel } from './train-panel.js';
 import { renderUnitDetail } from './unit-detail.js';
 import { createBars, drawSeen } from './prediction-view.js';
 
@@ -158,6 +159,7 @@ async function start(): Promise<void> {
     const file = event.dataTransfer?.files[0];
     if (file) void openFile(file);
   });
+  createTrainPanel(catalogue.presets, catalogue.mnist, showError);
   useModel(await fetchModel(catalogue.model.url, catalogue.model.label));
   document.body.dataset.ready = 'true';
   status.textContent = describeEngine();
