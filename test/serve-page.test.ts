@@ -39,7 +39,7 @@ describe('cnn serve: the page', () => {
   it('classifies a digit drawn with the mouse exactly as cnn predict --json classifies the canvas PNG', async () => {
     const { page, outside, errors } = await openServedPage(browser, server.url);
     await drawStrokes(page, seven);
-    await expect.poll(() => page.locator('#top-digit').innerText()).toBe('7');
+    await expect.poll(() => page.locator('#top-digit').innerText(), { timeout: 10_000 }).toBe('7');
     const probabilities = await pageProbabilities(page);
     const png = await page.locator('#pad').evaluate((canvas) => (canvas as HTMLCanvasElement).toDataURL('image/png'));
     const file = join(work, 'drawn-7.png');
@@ -56,7 +56,7 @@ describe('cnn serve: the page', () => {
   it('takes a clicked conv unit apart into im2col-row-times-filter products that add up to its value', async () => {
     const { page, outside, errors } = await openServedPage(browser, server.url);
     await drawStrokes(page, seven);
-    await expect.poll(() => page.locator('#top-digit').innerText()).toBe('7');
+    await expect.poll(() => page.locator('#top-digit').innerText(), { timeout: 10_000 }).toBe('7');
     // Every layer of the simple net, then the softmax, each with its shape.
     const headings = await page.locator('#layers .layer-row h3').allInnerTexts();
     expect(headings.map((text) => text.split(' ')[0])).toEqual(['conv1', 'relu1', 'pool1', 'affine1', 'relu2', 'affine2', 'softmax']);
@@ -67,7 +67,7 @@ describe('cnn serve: the page', () => {
     if (box === null) throw new Error('conv1 map 3 is not visible');
     // Row 10, column 12 of the 24x24 map: the middle of that pixel.
     await page.mouse.click(box.x + (12.5 / 24) * box.width, box.y + (10.5 / 24) * box.height);
-    await expect.poll(() => page.locator('#unit-detail h3').innerText()).toMatch(/^conv1 map 3, row 10, column 12: -?\d+\.\d{4}$/);
+    await expect.poll(() => page.locator('#unit-detail h3').innerText(), { timeout: 10_000 }).toMatch(/^conv1 map 3, row 10, column 12: -?\d+\.\d{4}$/);
     const products = await page.locator('#unit-detail .terms li').evaluateAll((items) => items.map((item) => Number((item as HTMLElement).dataset.product)));
     expect(products).toHaveLength(25);
     const sum = page.locator('#unit-detail .unit-sum');
@@ -97,7 +97,7 @@ describe('cnn serve: the page', () => {
       const { digit } = await predictJson(join('data', name));
       await page.locator('#top-digit').evaluate((element) => (element.textContent = ''));
       await dropFile(page, join('data', name), type);
-      await expect.poll(() => page.locator('#top-digit').innerText(), { message: name }).toBe(String(digit));
+      await expect.poll(() => page.locator('#top-digit').innerText(), { message: name, timeout: 10_000 }).toBe(String(digit));
     }
     expect(outside).toEqual([]);
     expect(errors).toEqual([]);
@@ -110,10 +110,10 @@ describe('cnn serve: the page', () => {
     writeFileSync(bad, '{"format": "cnn-snapshot", "version": 1, "model": {"input": [1,28,28], "layers": [{"type": "convolution", "filters": 0, "size": 5}]}, "tensors": {}}');
     await dropFile(page, bad, 'application/json');
     const line = page.locator('#error-line');
-    await expect.poll(() => line.isVisible()).toBe(true);
+    await expect.poll(() => line.isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await line.innerText()).toMatch(/^cnn: bad-params\.json: layer 0[^\n]*filters[^\n]*$/);
     await drawStrokes(page, seven);
-    await expect.poll(() => page.locator('#top-digit').innerText()).toBe('7');
+    await expect.poll(() => page.locator('#top-digit').innerText(), { timeout: 10_000 }).toBe('7');
     await page.screenshot({ path: join(screenshots, 'serve-390x844.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.context().close();

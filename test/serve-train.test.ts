@@ -27,13 +27,18 @@ afterAll(async () => {
 });
 
 describe('cnn serve: training in the page', () => {
-  it('trains 500 images on 2 threads to the weights cnn train computes, and the snapshot passes cnn eval', async () => {
+  it('trains 500 images on 2 threads, paused and resumed, to the weights cnn train computes, and the snapshot passes cnn eval', async () => {
     const { page, outside, errors } = await openServedPage(browser, server.url);
     const settings = { 'train-epochs': '1', 'train-batch-size': '50', 'train-seed': '3', 'train-limit': '500', 'train-test-limit': '200' };
     for (const [id, value] of Object.entries(settings)) await page.fill(`#${id}`, value);
     await page.selectOption('#train-model', 'simple');
     await page.selectOption('#train-threads', '2');
     await page.click('#train-start');
+    // Paused at once, so before a step or in the first few; resumed, the run must end as if never paused.
+    await page.click('#train-pause');
+    await expect.poll(() => page.locator('#train-pause').innerText(), { timeout: 30_000 }).toBe('Resume');
+    expect(await page.locator('#train-progress').innerText()).toMatch(/paused$/);
+    await page.click('#train-pause');
     await page.locator('#train-progress[data-finished="true"]').waitFor({ timeout: 90_000 });
     const progress = await page.locator('#train-progress').innerText();
     expect(progress).toMatch(/^finished: epoch 1\/1 · batch 10\/10 · loss \d\.\d{4} · train \d+\.\d% · \d+ images\/s · 2 threads$/);

@@ -27,6 +27,7 @@ export function createTrainPanel(presetNames: string[], mnist: Record<string, st
   let testAccuracy: [number, number][] = [];
   let info = { threads: 1, trainImages: 0, batches: 1, epochs: 1 };
   let previous = { images: 0, sum: 0 };
+  let stepTimes: number[] = [];
   let drawPending = false;
   const send = (message: ToWorker): void => worker?.postMessage(message);
   const setState = (next: typeof state): void => {
@@ -72,7 +73,9 @@ export function createTrainPanel(presetNames: string[], mnist: Record<string, st
         const remaining = (info.epochs - progress.epoch) * info.trainImages + (info.trainImages - progress.images);
         const eta = Math.round(remaining / progress.imagesPerSecond);
         progressLine.textContent = `epoch ${progress.epoch}/${info.epochs} · batch ${progress.batch}/${progress.batches} · loss ${progress.loss.toFixed(4)} · train ${(100 * progress.accuracy).toFixed(1)}% · ${Math.round(progress.imagesPerSecond)} images/s · ETA ${Math.floor(eta / 60)}:${String(eta % 60).padStart(2, '0')} · ${info.threads} thread${info.threads === 1 ? '' : 's'}`;
-        progressLine.dataset.imagesPerSecond = String(progress.imagesPerSecond);
+        stepTimes.push(message.stepMilliseconds);
+        // Every step's time, for the benchmark (bench/page.ts) to read.
+        progressLine.dataset.stepMilliseconds = JSON.stringify(stepTimes);
         if (message.filters) drawFilters(message.filters.data, message.filters.shape);
         drawCharts();
         break;
@@ -116,6 +119,7 @@ export function createTrainPanel(presetNames: string[], mnist: Record<string, st
     worker.onmessage = (reply: MessageEvent<FromWorker>) => onMessage(reply.data);
     worker.onerror = (error) => showError(`training worker: ${error.message}`);
     losses = [];
+    stepTimes = [];
     trainAccuracy = [];
     testAccuracy = [];
     snapshot = undefined;

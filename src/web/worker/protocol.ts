@@ -26,7 +26,7 @@ export type ToWorker = { type: 'start'; settings: TrainSettings } | { type: 'pau
 export type FromWorker =
   | { type: 'status'; text: string }
   | { type: 'started'; threads: number; trainImages: number; testImages: number; batches: number; learningRate: number; shared: boolean }
-  | { type: 'batch'; progress: BatchProgress; filters?: { data: Float32Array; shape: number[] } }
+  | { type: 'batch'; progress: BatchProgress; stepMilliseconds: number; filters?: { data: Float32Array; shape: number[] } }
   | { type: 'epoch'; record: EpochRecord; snapshot: string }
   | { type: 'paused'; snapshot: string }
   | { type: 'finished'; snapshot: string; stopped: boolean }

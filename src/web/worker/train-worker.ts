@@ -47,8 +47,13 @@ function post(message: FromWorker): void {
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
-  if (message.type === 'start') void guarded(() => start(message.settings));
-  else if (message.type === 'resume' && run !== undefined) void guarded(() => continueRun(run as Run));
+  if (message.type === 'start') {
+    wanted = 'run';
+    void guarded(() => start(message.settings));
+  } else if (message.type === 'resume' && run !== undefined && !running) {
+    wanted = 'run';
+    void guarded(() => continueRun(run as Run));
+  }
   else if (message.type === 'stop' && !running && run !== undefined) post({ type: 'finished', snapshot: snapshotText(run), stopped: true });
   else if (message.type === 'pause' || message.type === 'stop') wanted = message.type;
 };
@@ -81,12 +86,13 @@ async function start(settings: TrainSettings): Promise<void> {
   await continueRun(run);
 }
 
+// A pause asked for while the data loads stops the run before its first step.
 async function continueRun(current: Run): Promise<void> {
-  wanted = 'run';
   running = true;
   const { settings, network, optimizer, trainSet, testSet } = current;
   const firstConvolution = network.layers.find((layer) => layer.spec().type === 'convolution');
   let filtersSent = 0;
+  let lastBatch = performance.now();
   let stoppedAt: TrainPosition | undefined;
   const began = performance.now();
   await train(network, trainSet, testSet, {
@@ -94,10 +100,13 @@ async function continueRun(current: Run): Promise<void> {
     shouldStop: () => wanted !== 'run',
     onBatch: (progress) => {
       const now = performance.now();
+      // From one step's end to the next: the step itself and the yield between steps.
+      const stepMilliseconds = now - lastBatch;
+      lastBatch = now;
       const weights = firstConvolution?.params()[0].value;
       const due = weights !== undefined && now - filtersSent > filterInterval;
       if (due) filtersSent = now;
-      post({ type: 'batch', progress, ...(due && { filters: { data: (weights.data as Float32Array).slice(), shape: [...weights.shape] } }) });
+      post({ type: 'batch', progress, stepMilliseconds, ...(due && { filters: { data: (weights.data as Float32Array).slice(), shape: [...weights.shape] } }) });
     },
     onEpoch: (record, position) => {
       current.history.push(record);
@@ -116,14 +125,14 @@ async function continueRun(current: Run): Promise<void> {
 }
 
 /** The snapshot `cnn train` would write now, with the metadata it records. */
-function snapshotText({ settings, network, optimizer, trainSet, testSet, history, seconds }: Run, running = 0): string {
+function snapshotText({ settings, network, optimizer, trainSet, testSet, history, seconds }: Run, unfinishedMilliseconds = 0): string {
   const last = history.at(-1);
   const metadata: SnapshotMetadata = {
     model: settings.modelName, dataset: 'mnist', epochs: last?.epoch ?? 0, seed: settings.seed, batchSize: settings.batchSize,
     optimizer: optimizer.name, learningRate: optimizer.learningRate, threads: settings.threads, augment: false,
     trainImages: trainSet.count, testImages: testSet.count,
     ...(last && { trainAccuracy: last.trainAccuracy, testAccuracy: last.testAccuracy }),
-    date: new Date().toISOString(), seconds: seconds + running / 1000, history: [...history], trainedIn: 'browser',
+    date: new Date().toISOString(), seconds: seconds + unfinishedMilliseconds / 1000, history: [...history], trainedIn: 'browser',
   };
   return serializeSnapshot(network, metadata);
 }
