@@ -8,6 +8,8 @@ import { create, planeCanvas } from './grey.js';
 import { drawLineChart } from './line-chart.js';
 import { readTrainForm, setUpTrainForm } from './train-form.js';
 
+const chartInterval = 250; // ms between two redraws of the curves
+
 const element = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
 export function createTrainPanel(presetNames: string[], mnist: Record<string, string> | null, showError: (error: unknown) => void): void {
@@ -38,10 +40,11 @@ export function createTrainPanel(presetNames: string[], mnist: Record<string, st
     stop.disabled = state === 'idle';
     download.disabled = snapshot === undefined;
   };
+  // A few times a second at most: drawing competes for the cores the training runs on.
   const drawCharts = (): void => {
     if (drawPending) return;
     drawPending = true;
-    requestAnimationFrame(() => {
+    setTimeout(() => requestAnimationFrame(() => {
       drawPending = false;
       drawLineChart(element('loss-chart'), [{ label: 'loss', color: '#2f6fde', points: losses }], { xLabel: 'batch' });
       drawLineChart(element('accuracy-chart'), [
@@ -49,7 +52,7 @@ export function createTrainPanel(presetNames: string[], mnist: Record<string, st
         { label: 'test', color: '#d98b3a', points: testAccuracy, dots: true },
       ], { xLabel: 'batch', yMin: 0, yMax: 1, percent: true });
       element('loss-chart').dataset.losses = JSON.stringify(losses.map(([, loss]) => loss));
-    });
+    }), chartInterval);
   };
 
   const onMessage = (message: FromWorker): void => {

@@ -92,17 +92,20 @@ async function continueRun(current: Run): Promise<void> {
   const { settings, network, optimizer, trainSet, testSet } = current;
   const firstConvolution = network.layers.find((layer) => layer.spec().type === 'convolution');
   let filtersSent = 0;
-  let lastBatch = performance.now();
+  let stepStarted = performance.now();
   let stoppedAt: TrainPosition | undefined;
   const began = performance.now();
   await train(network, trainSet, testSet, {
     epochs: settings.epochs, batchSize: settings.batchSize, optimizer, seed: settings.seed, resume: current.position,
-    shouldStop: () => wanted !== 'run',
+    // Asked just before each step, as onBatch is called just after it: the two bracket the step
+    // itself (forward, backward, update), what `npm run bench` times too.
+    shouldStop: () => {
+      stepStarted = performance.now();
+      return wanted !== 'run';
+    },
     onBatch: (progress) => {
       const now = performance.now();
-      // From one step's end to the next: the step itself and the yield between steps.
-      const stepMilliseconds = now - lastBatch;
-      lastBatch = now;
+      const stepMilliseconds = now - stepStarted;
       const weights = firstConvolution?.params()[0].value;
       const due = weights !== undefined && now - filtersSent > filterInterval;
       if (due) filtersSent = now;
