@@ -16,7 +16,11 @@ export function planeCanvas(values: ArrayLike<number>, height: number, width: nu
 export function paintPlane(canvas: HTMLCanvasElement, values: ArrayLike<number>, levels = normalise(values)): void {
   const context = canvas.getContext('2d') as CanvasRenderingContext2D;
   const image = context.createImageData(canvas.width, canvas.height);
-  for (let i = 0; i < levels.length; i++) image.data.set([levels[i], levels[i], levels[i], 255], 4 * i);
+  const pixels = image.data;
+  for (let i = 0; i < levels.length; i++) {
+    pixels[4 * i] = pixels[4 * i + 1] = pixels[4 * i + 2] = levels[i];
+    pixels[4 * i + 3] = 255;
+  }
   context.putImageData(image, 0, 0);
 }
 
