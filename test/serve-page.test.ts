@@ -104,8 +104,22 @@ describe('cnn serve: the page', () => {
     await page.context().close();
   });
 
+  it('without the isolation headers runs on one thread, says so, and still predicts', async () => {
+    const { page, outside, errors } = await openServedPage(browser, server.url, { withoutIsolation: true });
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    // Chromium still makes a shared WebAssembly memory for one thread, so the kernels stay WebAssembly.
+    expect(await page.locator('#status').innerText()).toBe('kernels: wasm-simd · not cross-origin isolated: one thread');
+    expect(await page.locator('#train-threads option').allInnerTexts()).toEqual(['1']);
+    expect(await page.locator('#train-note').innerText()).toMatch(/not cross-origin isolated.*one thread/);
+    await drawStrokes(page, seven);
+    await expect.poll(() => page.locator('#top-digit').innerText(), { timeout: 10_000 }).toBe('7');
+    expect(outside).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('shows one error line for a bad params.json and keeps working with the model it had', async () => {
-    const { page, errors } = await openServedPage(browser, server.url, { width: 390, height: 844 });
+    const { page, errors } = await openServedPage(browser, server.url, { viewport: { width: 390, height: 844 } });
     const bad = join(work, 'bad-params.json');
     writeFileSync(bad, '{"format": "cnn-snapshot", "version": 1, "model": {"input": [1,28,28], "layers": [{"type": "convolution", "filters": 0, "size": 5}]}, "tensors": {}}');
     await dropFile(page, bad, 'application/json');
@@ -116,6 +130,13 @@ describe('cnn serve: the page', () => {
     await expect.poll(() => page.locator('#top-digit').innerText(), { timeout: 10_000 }).toBe('7');
     await page.screenshot({ path: join(screenshots, 'serve-390x844.png'), fullPage: true });
     expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('would count a request to another host (the counter is live; the CSP alone blocks it otherwise)', async () => {
+    const { page, outside } = await openServedPage(browser, server.url, { bypassCSP: true });
+    await page.evaluate(() => fetch('http://192.0.2.1/probe').catch(() => undefined));
+    expect(outside).toEqual(['http://192.0.2.1/probe']);
     await page.context().close();
   });
 });

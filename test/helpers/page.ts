@@ -13,14 +13,30 @@ export interface ServedPage {
   errors: string[];
 }
 
-export async function openServedPage(browser: Browser, url: string, viewport = { width: 1280, height: 800 }): Promise<ServedPage> {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+export interface PageOptions {
+  viewport?: { width: number; height: number };
+  /** Strip the COOP/COEP headers from every answer, as a server that does not send them would. */
+  withoutIsolation?: boolean;
+  /** Ignore the page's Content-Security-Policy, to show the request counter itself works. */
+  bypassCSP?: boolean;
+}
+
+export async function openServedPage(browser: Browser, url: string, options: PageOptions = {}): Promise<ServedPage> {
+  const { viewport = { width: 1280, height: 800 }, withoutIsolation = false, bypassCSP = false } = options;
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, bypassCSP });
   const origin = new URL(url).origin;
   const outside: string[] = [];
   const errors: string[] = [];
-  await context.route('**/*', (route) => {
+  await context.route('**/*', async (route) => {
     const requested = route.request().url();
-    if (new URL(requested).origin === origin) return route.continue();
+    if (new URL(requested).origin === origin && !withoutIsolation) return route.continue();
+    if (new URL(requested).origin === origin) {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['cross-origin-opener-policy'];
+      delete headers['cross-origin-embedder-policy'];
+      return route.fulfill({ response, headers });
+    }
     outside.push(requested);
     return route.abort('internetdisconnected');
   });

@@ -98,7 +98,7 @@ function chooseUnit(choice: UnitChoice): void {
 }
 
 function describeEngine(): string {
-  return `kernels: ${kernels().name} · ${crossOriginIsolated ? 'shared memory on' : 'no shared memory (one thread)'}`;
+  return `kernels: ${kernels().name} · ${crossOriginIsolated ? 'cross-origin isolated: threads can share memory' : 'not cross-origin isolated: one thread'}`;
 }
 
 function useModel(loaded: LoadedModel): void {

@@ -20,7 +20,7 @@ export function createTrainPanel(presetNames: string[], mnist: Record<string, st
     start.disabled = true;
     progressLine.textContent = 'Training is off: the server has no MNIST files (start it with --data DIR).';
   }
-  if (!crossOriginIsolated) element('train-note').textContent = 'This page is not cross-origin isolated, so there is no shared memory: training runs on one thread, on the TypeScript kernels.';
+  if (!crossOriginIsolated) element('train-note').textContent = 'This page is not cross-origin isolated (its server sent no COOP/COEP headers), so no memory can be shared between threads: training runs on one thread.';
   let worker: Worker | undefined;
   let snapshot: string | undefined;
   let state: 'idle' | 'running' | 'paused' = 'idle';
