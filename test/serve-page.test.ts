@@ -128,7 +128,7 @@ describe('cnn serve: the page', () => {
     expect(await line.innerText()).toMatch(/^cnn: bad-params\.json: layer 0[^\n]*filters[^\n]*$/);
     await drawStrokes(page, seven);
     await expect.poll(() => page.locator('#top-digit').innerText(), { timeout: 10_000 }).toBe('7');
-    await page.screenshot({ path: join(screenshots, 'serve-390x844.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshots, 'serve-390x844.png') });
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -6,7 +6,7 @@ import { preprocessDigitWasm } from '../../io/wasm/preprocess-wasm.js';
 import { kernels } from '../../kernels/backend.js';
 import { sameShape } from '../../tensor/tensor.js';
 import { decodePicture } from './image-input.js';
-import { fetchCatalogue, fetchModel, parseModel, type LoadedModel } from './model-source.js';
+import { fetchCatalogue, fetchModel, fetchText, parseModel, type LoadedModel } from './model-source.js';
 import { createGeometryPanel } from './geometry-panel.js';
 import { forwardEachLayer, renderLayerOutputs, type LayerOutput, type UnitChoice } from './layer-outputs.js';
 import { createPad } from './pad.js';
@@ -134,7 +134,8 @@ async function openFile(file: File): Promise<void> {
 }
 
 async function start(): Promise<void> {
-  const catalogue = await fetchCatalogue();
+  // The snapshot the server opened with is always /model.json: fetched at once, beside the catalogue.
+  const [catalogue, firstModel] = await Promise.all([fetchCatalogue(), fetchText('/model.json', 'model.json')]);
   select.append(new Option(`opened with: ${catalogue.model.label}`, catalogue.model.url));
   for (const name of catalogue.presets) select.append(new Option(`preset: ${name}`, `/presets/${name}.json`));
   select.append(dropped);
@@ -162,7 +163,7 @@ async function start(): Promise<void> {
     if (file) void openFile(file);
   });
   createTrainPanel(catalogue.presets, catalogue.mnist, showError);
-  useModel(await fetchModel(catalogue.model.url, catalogue.model.label));
+  useModel(parseModel(firstModel, catalogue.model.label));
   // Since navigation began: what the benchmark (bench/page.ts) reports as the page's ready time.
   document.body.dataset.readyMilliseconds = performance.now().toFixed(1);
   document.body.dataset.ready = 'true';

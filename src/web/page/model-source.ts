@@ -25,9 +25,13 @@ export async function fetchCatalogue(): Promise<Catalogue> {
 }
 
 export async function fetchModel(url: string, label: string): Promise<LoadedModel> {
+  return parseModel(await fetchText(url, label), label);
+}
+
+export async function fetchText(url: string, label: string): Promise<string> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${label}: the server answered ${response.status}`);
-  return parseModel(await response.text(), label);
+  return response.text();
 }
 
 /** The text of a params.json to a network, or an Error whose message is the one line to show. */

@@ -147,6 +147,7 @@ export function createTrainPanel(presetNames: string[], mnist: Record<string, st
     setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
   });
   setState('idle');
+  drawCharts();
 }
 
 function drawFilters(data: Float32Array, [F, C, KH, KW]: number[]): void {
