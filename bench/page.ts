@@ -2,7 +2,8 @@
 // printed as JSON: how soon the page is ready (pad usable, default model loaded), how long one
 // prediction takes while drawing, and the in-page training step of the default net next to
 // `npm run bench`'s step on the same thread count, both measured in this one run.
-// `-- --threads N` (default 2), `-- --steps N` training steps timed (default 30).
+// `-- --threads N` (default 2), `-- --steps N` training steps timed per round (default 30),
+// `-- --rounds R` (default 3).
 
 import { execFileSync, spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -12,6 +13,7 @@ import { median } from './layers.js';
 const threads = Number(valueOf('--threads') ?? 2);
 const steps = Number(valueOf('--steps') ?? 30);
 const warmup = 5;
+const rounds = Number(valueOf('--rounds') ?? 3);
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const flags = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -74,28 +76,36 @@ try {
   }
   await page.mouse.up();
 
-  // Training steps in the page: the default net, batch 100, on `threads` threads.
+  // Training steps: the default net, batch 100, on `threads` threads, in the page and then in
+  // `npm run bench`, round after round, so that both meet the same load (this machine's speed drifts
+  // by a third within minutes).
   for (const [id, value] of Object.entries({ 'train-epochs': '1', 'train-batch-size': '100', 'train-limit': String(100 * (steps + warmup)), 'train-test-limit': '100' })) {
     await page.fill(`#${id}`, value);
   }
   await page.selectOption('#train-threads', String(threads));
-  await page.click('#train-start');
-  await page.locator('#train-progress[data-finished="true"]').waitFor({ timeout: 600_000 });
-  const stepTimes: number[] = JSON.parse((await page.locator('#train-progress').getAttribute('data-step-milliseconds')) ?? '[]');
-  const pageStep = median(stepTimes.slice(warmup));
+  const pageSteps: number[] = [];
+  const cliSteps: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    await page.click('#train-start');
+    await page.locator('#train-progress[data-finished="true"]').waitFor({ timeout: 600_000 });
+    const stepTimes: number[] = JSON.parse((await page.locator('#train-progress').getAttribute('data-step-milliseconds')) ?? '[]');
+    pageSteps.push(median(stepTimes.slice(warmup)));
+    const benchOutput = execFileSync(process.execPath, ['dist/bench.js', '--json', '--threads', String(threads), '--steps', String(steps), '--rounds', '1'], { encoding: 'utf8' });
+    cliSteps.push(JSON.parse(benchOutput.trim().split('\n').at(-1)!).trainStepMs);
+  }
   await page.context().close();
-
-  // The CLI's own benchmark, now, on the same thread count.
-  const benchOutput = execFileSync(process.execPath, ['dist/bench.js', '--json', '--threads', String(threads), '--steps', String(steps), '--rounds', '3'], { encoding: 'utf8' });
-  const cli = JSON.parse(benchOutput.trim().split('\n').at(-1)!);
+  const pageStep = median(pageSteps);
+  const cliStep = median(cliSteps);
   const result = {
     threads,
     pageReadyMs: { median: round(median(ready)), max: round(Math.max(...ready)) },
     predictionMs: { median: round(median(predictions)), p95: round(percentile(predictions, 0.95)), samples: predictions.length },
     drawLayersMs: { median: round(median(drawing)), p95: round(percentile(drawing, 0.95)) },
     pageTrainStepMs: round(pageStep),
-    cliTrainStepMs: cli.trainStepMs,
-    pageOverCli: round(pageStep / cli.trainStepMs),
+    cliTrainStepMs: round(cliStep),
+    // Each round's page step over its CLI step, the median of those: like compared with like.
+    pageOverCli: round(median(pageSteps.map((ms, index) => ms / cliSteps[index]))),
+    rounds: pageSteps.map((ms, index) => ({ pageMs: round(ms), cliMs: round(cliSteps[index]), ratio: round(ms / cliSteps[index]) })),
     loadAverage: { before: round(load.before), after: round(loadavg()[0]) },
   };
   console.log(JSON.stringify(result, null, 2));
