@@ -44,8 +44,21 @@ describe('cnn serve', () => {
     const bad = await runCli(['serve', truncated, '--port', '0']);
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toMatch(/^cnn: .*net\.json: not valid JSON \(truncated\?\): [^\n]+\n$/);
+    const data = await runCli(['serve', '--data', truncated, '--port', '0']);
+    expect([data.exitCode, data.stderr]).toEqual([1, `cnn: --data ${truncated}: not a directory\n`]);
     const port = await runCli(['serve', '--port', '70000']);
     expect([port.exitCode, port.stderr]).toEqual([2, 'cnn: option \'--port <n>\' argument \'70000\' is invalid: must be a port number from 0 to 65535, got "70000" (add --help for usage)\n']);
+  });
+
+  it('opens with the preset --model names', async () => {
+    const server = await startServe(['--model', 'lenet']);
+    try {
+      const catalogue = JSON.parse((await rawRequest(server.port, '/catalogue.json')).body);
+      expect(catalogue.model.label).toBe('params/lenet.json');
+      expect(JSON.parse((await rawRequest(server.port, '/model.json')).body).metadata.model).toBe('lenet');
+    } finally {
+      await server.stop();
+    }
   });
 
   it('says in --help what binding another address exposes', async () => {

@@ -133,6 +133,24 @@ describe('cnn serve: the page', () => {
     await page.context().close();
   });
 
+  it('refuses a bad pasted model file or setting with one line, before any training', async () => {
+    const { page, errors } = await openServedPage(browser, server.url);
+    await page.selectOption('#train-model', 'model file');
+    await page.fill('#train-model-text', '[{"type": "convolution", "filters": 4, "size": 5, "stride": 2}, {"type": "affine", "units": 10}]');
+    await page.click('#train-start');
+    await expect.poll(() => page.locator('#error-line').innerText(), { timeout: 10_000 }).toBe(
+      'cnn: model file: layer 0: conv1 (height): output size (28 + 2*0 - 5) / 2 + 1 = 12.5 is not an integer',
+    );
+    await page.selectOption('#train-model', 'simple');
+    await page.fill('#train-epochs', '0');
+    await page.click('#train-start');
+    await expect.poll(() => page.locator('#error-line').innerText(), { timeout: 10_000 }).toBe('cnn: epochs: must be a positive integer, got "0"');
+    expect(await page.locator('#train-start').isEnabled()).toBe(true);
+    expect(await page.locator('#train-progress').innerText()).toBe('Not started.');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('would count a request to another host (the counter is live; the CSP alone blocks it otherwise)', async () => {
     const { page, outside } = await openServedPage(browser, server.url, { bypassCSP: true });
     await page.evaluate(() => fetch('http://192.0.2.1/probe').catch(() => undefined));
