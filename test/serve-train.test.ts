@@ -67,6 +67,11 @@ describe('cnn serve: training in the page', () => {
     const tensors = (file: string) => JSON.parse(readFileSync(file, 'utf8')).tensors;
     expect(Object.keys(tensors(downloaded))).toEqual(['conv1.W', 'conv1.b', 'affine1.W', 'affine1.b', 'affine2.W', 'affine2.b']);
     expect(tensors(downloaded)).toEqual(tensors(cli));
+    // One thread sums some products in another order: its last bits differ, so the equality above
+    // shows the page really split the work as 2 threads do.
+    const single = join(work, 'cli-1.json');
+    expect((await runCli(['train', '--epochs', '1', '--batch-size', '50', '--seed', '3', '--train-limit', '500', '--test-limit', '200', '--threads', '1', '--out', single, '--no-progress'])).exitCode).toBe(0);
+    expect(tensors(single)['conv1.W'].sha256).not.toBe(tensors(downloaded)['conv1.W'].sha256);
     const metadata = JSON.parse(readFileSync(downloaded, 'utf8')).metadata;
     expect(metadata.history[0].testAccuracy).toBe(JSON.parse(readFileSync(cli, 'utf8')).metadata.history[0].testAccuracy);
   });
