@@ -3,17 +3,24 @@
 // `-- --json` adds one JSON line; `-- --threads N` sets the thread count (default: every core);
 // `-- --model deep` times another preset; `-- --layers` adds where a step's time goes, per layer;
 // `-- --steps N --rounds R` times about N steps per thread count in R alternating rounds.
+// It also runs one real epoch through the training loop (`epochSeconds`, the test evaluation
+// included; `-- --no-epoch` skips it) and, where the PyTorch anchor is found (bench/torch.ts), the
+// same network in PyTorch right after (`torchRatio`; `-- --no-torch` skips it).
 
-import { datasetTensor, epochBatches, type Batch } from '../src/data/batches.js';
+import { epochBatches, type Batch } from '../src/data/batches.js';
 import { limitDataset, loadMnist } from '../src/data/mnist.js';
 import { activeThreadCount, kernels, setThreadCount } from '../src/kernels/backend.js';
 import { defaultThreadCount } from '../src/kernels/wasm/threads.js';
+import { multiplyAddPeakGflops } from '../src/kernels/wasm/wasm-kernels.js';
 import { coreScaling } from './cores.js';
 import { Network } from '../src/models/network.js';
 import { presets } from '../src/models/presets.js';
 import { layerTimes, median } from './layers.js';
 import { Adam } from '../src/optim/adam.js';
 import { Random } from '../src/tensor/random.js';
+import { evaluate } from '../src/train/evaluate.js';
+import { train } from '../src/train/train.js';
+import { runTorch } from './torch.js';
 
 const json = process.argv.includes('--json');
 const byLayer = process.argv.includes('--layers');
@@ -88,14 +95,27 @@ const oneThreadMs = threads > 1 ? timed[0] : undefined;
 setThreadCount(threads);
 const network = new Network(presets[model].model(), { seed: 1 });
 
+// Inference as `cnn eval` runs it (evaluate: batches of 500), once to warm up, then timed.
 const inferenceCount = Number(valueOf('--inference') ?? 10000);
 const testSet = limitDataset(mnist.test, inferenceCount);
+evaluate(network, testSet);
 const inferenceStarted = performance.now();
-for (let start = 0; start < testSet.count; start += 100) {
-  network.predict(datasetTensor(testSet, start, Math.min(100, testSet.count - start)), false);
+evaluate(network, testSet);
+const evaluationSeconds = (performance.now() - inferenceStarted) / 1000;
+const inferenceImagesPerSecond = testSet.count / evaluationSeconds;
+
+// One real epoch of `cnn train`'s loop over all 60,000 images, the test evaluation included, to set
+// beside what its steps cost in the timing above: the loop's own overhead is the difference.
+let epochSeconds: number | undefined;
+if (!process.argv.includes('--no-epoch')) {
+  const fresh = new Network(presets[model].model(), { seed: 1 });
+  const [record] = await train(fresh, mnist.train, mnist.test, { epochs: 1, batchSize: 100, optimizer: new Adam(), seed: 1 });
+  epochSeconds = record.seconds;
 }
-const inferenceImagesPerSecond = testSet.count / ((performance.now() - inferenceStarted) / 1000);
+const stepsPerEpoch = Math.ceil(mnist.train.count / 100);
+const torch = process.argv.includes('--no-torch') ? undefined : runTorch(threads);
 const gflops = gemmGflops(512, 10);
+const peakGflops = multiplyAddPeakGflops(2e7);
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 const machineScaling = threads > 1 ? await coreScaling() : 1;
 
@@ -115,9 +135,23 @@ const result = {
   trainStepMsOneThread: Number((oneThreadMs ?? trainStepMs).toFixed(2)),
   threadSpeedup: Number(((oneThreadMs ?? trainStepMs) / trainStepMs).toFixed(2)),
   machineTwoThreadScaling: Number(machineScaling.toFixed(2)),
-  epochSeconds: Number(((trainStepMs * 600) / 1000).toFixed(1)),
+  stepsSecondsPerEpoch: Number(((trainStepMs * stepsPerEpoch) / 1000).toFixed(2)),
+  evaluationSeconds: Number(evaluationSeconds.toFixed(2)),
+  ...(epochSeconds !== undefined && {
+    epochSeconds: Number(epochSeconds.toFixed(2)),
+    // A real epoch over what its steps and its evaluation cost when timed alone.
+    epochOverSteps: Number((epochSeconds / ((trainStepMs * stepsPerEpoch) / 1000 + evaluationSeconds)).toFixed(3)),
+  }),
   inferenceImagesPerSecond: Math.round(inferenceImagesPerSecond),
+  ...(torch && {
+    torchStepMs: Number(torch.stepMs.toFixed(2)),
+    torchInferenceImagesPerSecond: Math.round(torch.inferenceImagesPerSecond),
+    // Our step time over PyTorch's (below 1 is faster), and our inference rate over PyTorch's.
+    torchRatio: Number((trainStepMs / torch.stepMs).toFixed(3)),
+    torchInferenceRatio: Number((inferenceImagesPerSecond / torch.inferenceImagesPerSecond).toFixed(3)),
+  }),
   gemmGflops: Number(gflops.toFixed(2)),
+  multiplyAddPeakGflops: Number(peakGflops.toFixed(2)),
   peakRssMb: Math.round(peakRssMb),
 };
 const rows: [string, string][] = [
@@ -128,9 +162,22 @@ const rows: [string, string][] = [
   [`training step, batch 100, ${result.threads} threads (median ms)`, result.trainStepMs.toFixed(2)],
   ['speedup from threads', `${result.threadSpeedup.toFixed(2)}x`],
   ['machine: 2 threads of pure arithmetic vs 1', `${result.machineTwoThreadScaling.toFixed(2)}x`],
-  ['epoch of 600 steps (s, estimated)', result.epochSeconds.toFixed(1)],
+  [`${stepsPerEpoch} steps (s, from the step time)`, result.stepsSecondsPerEpoch.toFixed(2)],
+  ['test evaluation, 10,000 images (s)', result.evaluationSeconds.toFixed(2)],
+  ...(result.epochSeconds !== undefined ? [
+    ['one real epoch, evaluation included (s)', result.epochSeconds.toFixed(2)],
+    ['  over steps + evaluation', `${result.epochOverSteps!.toFixed(3)}x`],
+  ] as [string, string][] : []),
   ['inference (images/s)', String(result.inferenceImagesPerSecond)],
+  ...(result.torchRatio !== undefined ? [
+    [`PyTorch training step, ${threads} threads (median ms)`, result.torchStepMs!.toFixed(2)],
+    ['  our step over PyTorch\'s', `${result.torchRatio.toFixed(3)}x`],
+    ['PyTorch inference (images/s)', String(result.torchInferenceImagesPerSecond)],
+    ['  our inference over PyTorch\'s', `${result.torchInferenceRatio!.toFixed(3)}x`],
+  ] as [string, string][] : []),
   ['matrix product 512x512x512 (GFLOP/s)', result.gemmGflops.toFixed(2)],
+  [`machine: 128-bit multiply-adds alone, ${threads} threads (GFLOP/s)`, result.multiplyAddPeakGflops.toFixed(2)],
+  ['  the product\'s share of it', `${((100 * result.gemmGflops) / result.multiplyAddPeakGflops).toFixed(0)}%`],
   ['peak RSS (MB)', String(result.peakRssMb)],
 ];
 const width = Math.max(...rows.map(([label]) => label.length));

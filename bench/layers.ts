@@ -26,6 +26,15 @@ export function layerTimes(network: Network, optimizer: Optimizer, batches: Iter
     layer.forward = (x, train) => timed(`${layer.name} forward`, () => forward(x, train));
     layer.backward = (dout) => timed(`${layer.name} backward`, () => backward(dout));
   }
+  // The fused head runs conv1's own forward (timed above) and then ReLU and pooling in one pass.
+  const head = network.head;
+  if (head !== undefined) {
+    const names = network.layers.slice(0, head.length).map((layer) => layer.name).join('+');
+    const forward = head.forward.bind(head);
+    const backward = head.backward.bind(head);
+    head.forward = (x) => timed(`${names} forward, fused`, () => forward(x));
+    head.backward = (dout) => timed(`${names} backward, fused`, () => backward(dout));
+  }
   const loss = network.lastLayer;
   const lossForward = loss.forward.bind(loss);
   const lossBackward = loss.backward.bind(loss);

@@ -72,6 +72,10 @@ function run() {
     require(bundle);
     return;
   }
+  // V8 stamps a code cache with its flags and refuses it under others. The kernels switch on relaxed
+  // SIMD (src/kernels/wasm/kernel-module.ts) while the command runs, so that flag is set here
+  // first: the cache is then made and read under the same flags.
+  require('node:v8').setFlagsFromString('--experimental-wasm-relaxed-simd');
   const writing = process.env.CNN_WRITE_CODE_CACHE === '1';
   const cachedData = writing ? undefined : readCache(source);
   const script = new Script(Module.wrap(source), { filename: bundle, cachedData });

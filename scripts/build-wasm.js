@@ -2,12 +2,13 @@
 // string in a TypeScript module, so tsc, vitest and the esbuild bundles all reach them without
 // reading a file:
 // - the kernels, src/kernels/wasm/assembly/index.as.ts (the matrix product and the layers' kernels),
-//   to src/kernels/wasm/kernels.wasm and src/kernels/wasm/kernels-wasm-bytes.ts;
+//   to src/kernels/wasm/kernels.wasm and src/kernels/wasm/kernels-wasm-bytes.ts, and once more with
+//   relaxed SIMD (fused multiply-add) to kernels-relaxed.wasm and kernels-relaxed-wasm-bytes.ts;
 // - the image preprocessing, src/io/wasm/assembly/index.as.ts (the twin of src/io/preprocess.ts),
 //   to src/io/wasm/preprocess.wasm and src/io/wasm/preprocess-wasm-bytes.ts.
 // All outputs are committed, so `npm ci` never compiles AssemblyScript. After editing an
-// AssemblyScript source, rebuild with `node scripts/build-wasm.js` (or name one module:
-// `node scripts/build-wasm.js preprocess`) and commit both of its outputs.
+// AssemblyScript source, rebuild with `node scripts/build-wasm.js` (or name modules:
+// `node scripts/build-wasm.js kernels kernels-relaxed`) and commit both of its outputs.
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,17 @@ const builds = [
     // Memory is imported and shared: the TypeScript side owns it, keeps the network's tensors in it
     // (so no operand is copied), and worker threads instantiate the same module over the same memory.
     options: ['--enable', 'simd', '--enable', 'threads', '--runtime', 'stub', '--optimizeLevel', '3', '--shrinkLevel', '0',
+      '--noAssert', '--importMemory', '--sharedMemory', '--initialMemory', '16', '--maximumMemory', '32768'],
+  },
+  {
+    name: 'kernels-relaxed',
+    source: 'src/kernels/wasm/assembly/index.as.ts',
+    wasm: 'src/kernels/wasm/kernels-relaxed.wasm',
+    bytesModule: 'src/kernels/wasm/kernels-relaxed-wasm-bytes.ts',
+    constant: 'kernelsRelaxedWasmBase64',
+    // The same kernels with relaxed SIMD, whose fused multiply-add the inner loops use
+    // (assembly/simd.as.ts); chosen at start where the engine validates it.
+    options: ['--enable', 'relaxed-simd', '--enable', 'simd', '--enable', 'threads', '--runtime', 'stub', '--optimizeLevel', '3', '--shrinkLevel', '0',
       '--noAssert', '--importMemory', '--sharedMemory', '--initialMemory', '16', '--maximumMemory', '32768'],
   },
   {

@@ -38,6 +38,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', packages: 'external' }),
   build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', external: ['sharp'] }),
   build({ ...common, entryPoints: ['bench/user-images.ts'], outfile: 'dist/user-images.js', external: ['sharp'] }),
+  build({ ...common, entryPoints: ['bench/train-run.ts'], outfile: 'dist/train-run.js' }),
   build({ ...common, entryPoints: ['bench/page.ts'], outfile: 'dist/page-bench.js', external: ['sharp', 'playwright-core'] }),
   buildPage('dist/web'),
 ]);

@@ -8,7 +8,8 @@ export { convOutSize, GeometryError } from './tensor/geometry.js';
 export { gemmNaive, gemmBlocked, type Gemm, type GemmArguments } from './kernels/gemm.js';
 export { im2col, col2im, type WindowGeometry } from './kernels/im2col.js';
 export { conv2dDirect, convWeightGradientDirect } from './kernels/conv-direct.js';
-export { kernels, useKernels, typescriptKernels, setThreadCount, activeThreadCount, type Kernels, type DirectConvolution } from './kernels/backend.js';
+export { kernels, useKernels, typescriptKernels, setThreadCount, activeThreadCount } from './kernels/backend.js';
+export type { Kernels, DirectConvolution } from './kernels/kernels.js';
 
 export type {
   Layer, LayerSpec, Param, StateTensor, WeightInit, ConvolutionSpec, PoolingSpec, AffineSpec, TanhSpec, LrnSpec, DropoutSpec,
@@ -45,3 +46,6 @@ export { saveCheckpoint, loadCheckpoint, checkpointPath, type Checkpoint, type T
 export { evaluate, type Evaluation } from './train/evaluate.js';
 
 export { CnnError, UsageError } from './errors.js';
+
+export { exportOnnx, type ExportOptions } from './io/onnx/export.js';
+export { importOnnx, type ImportedModel } from './io/onnx/import.js';

@@ -9,6 +9,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repositoryRoot } from './helpers/cli.js';
@@ -44,7 +45,9 @@ describe('the code cache launcher', () => {
     const data = builtCache.subarray(64);
     expect(builtCache.subarray(0, 32).equals(sha256(built))).toBe(true);
     expect(builtCache.subarray(32, 64).equals(sha256(data))).toBe(true);
-    // Compiled as the launcher compiles it: a cache V8 refused would only make things slower, silently.
+    // Compiled as the launcher compiles it, under the same V8 flags: a cache V8 refused would only
+    // make things slower, silently.
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
     const script = new Script(Module.wrap(built), { filename: join(repositoryRoot, 'dist', 'cli.cjs'), cachedData: data });
     expect(script.cachedDataRejected).toBe(false);
     writeFileSync(bundle, built);

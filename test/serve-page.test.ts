@@ -108,7 +108,7 @@ describe('cnn serve: the page', () => {
     const { page, outside, errors } = await openServedPage(browser, server.url, { withoutIsolation: true });
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
     // Chromium still makes a shared WebAssembly memory for one thread, so the kernels stay WebAssembly.
-    expect(await page.locator('#status').innerText()).toBe('kernels: wasm-simd · not cross-origin isolated: one thread');
+    expect(await page.locator('#status').innerText()).toMatch(/^kernels: wasm-(relaxed-)?simd · not cross-origin isolated: one thread$/);
     expect(await page.locator('#train-threads option').allInnerTexts()).toEqual(['1']);
     expect(await page.locator('#train-note').innerText()).toMatch(/not cross-origin isolated.*one thread/);
     await drawStrokes(page, seven);

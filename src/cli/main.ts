@@ -5,7 +5,9 @@ import { Command, CommanderError } from 'commander';
 import { CnnError } from '../errors.js';
 import { registerActivations } from './commands/activations.js';
 import { registerEval } from './commands/eval.js';
+import { registerExport } from './commands/export.js';
 import { registerFilters } from './commands/filters.js';
+import { registerImport } from './commands/import.js';
 import { registerModels } from './commands/models.js';
 import { registerPredict } from './commands/predict.js';
 import { registerReport } from './commands/report.js';
@@ -31,6 +33,8 @@ registerFilters(program);
 registerActivations(program);
 registerReport(program);
 registerModels(program);
+registerExport(program);
+registerImport(program);
 registerServe(program);
 for (const command of program.commands) command.exitOverride();
 

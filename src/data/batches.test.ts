@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { Random } from '../tensor/random.js';
+import { addressOf } from '../kernels/wasm/arena.js';
+import { wasmAvailable } from '../kernels/wasm/wasm-kernels.js';
 import { batchesPerEpoch, datasetTensor, epochBatches, fillBatch } from './batches.js';
 import type { Dataset } from './mnist.js';
 
@@ -54,6 +56,8 @@ describe('epochBatches', () => {
       shapes.push([...batch.x.shape]);
       indices.push(batch.index);
       expect(batch.x.data).toBeInstanceOf(Float32Array);
+      // In the kernels' memory, so the first layer reads it without a copy.
+      if (wasmAvailable()) expect(addressOf(batch.x.data as Float32Array)).toBeGreaterThanOrEqual(0);
       expect(batch.labels.length).toBe(batch.x.shape[0]);
     }
     expect(shapes).toEqual([[4, 1, 2, 3], [4, 1, 2, 3], [2, 1, 2, 3]]);

@@ -1,6 +1,8 @@
 // Turns a byte dataset into float batches for the network. Images stay bytes in memory (47 MB for
-// MNIST rather than 188 MB as floats); each batch is scaled to [0,1] only when it is needed.
+// MNIST rather than 188 MB as floats); each batch is scaled to [0,1] only when it is needed, by the
+// bytesToUnit kernel, into buffers the backend allocates (so the first layer reads them in place).
 
+import { kernels } from '../kernels/backend.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Random } from '../tensor/random.js';
 import type { Dataset } from './mnist.js';
@@ -14,8 +16,8 @@ export interface Batch {
   index: number;
 }
 
-/** byte/255 for every byte, computed once so training batches and evaluation tensors agree bit for bit. */
-const SCALED = Float32Array.from({ length: 256 }, (_, byte) => byte / 255);
+// A batch's bytes, gathered sample by sample (a copy each) before one kernel call scales them all.
+let gathered: Uint8Array = new Uint8Array(0);
 
 /** Writes samples indices[start..start+count) into x as (count,1,rows,columns) floats, and their labels. */
 export function fillBatch(
@@ -36,16 +38,16 @@ export function fillBatch(
     );
   }
   const { images } = dataset;
+  if (gathered.length < count * size) gathered = kernels().allocateBytes(count * size);
   for (let n = 0; n < count; n++) {
     const sample = indices[start + n];
     if (!(sample >= 0 && sample < dataset.count)) {
       throw new RangeError(`fillBatch: sample index ${sample} is outside the dataset of ${dataset.count}`);
     }
-    const source = sample * size;
-    const target = n * size;
-    for (let pixel = 0; pixel < size; pixel++) x[target + pixel] = SCALED[images[source + pixel]];
+    gathered.set(images.subarray(sample * size, (sample + 1) * size), n * size);
     labels[n] = dataset.labels[sample];
   }
+  kernels().bytesToUnit(gathered, x, count * size);
 }
 
 export function batchesPerEpoch(count: number, batchSize: number): number {
@@ -69,28 +71,32 @@ function* batchesInOrder(dataset: Dataset, order: Uint32Array, batchSize: number
   const { rows, columns } = dataset;
   const size = rows * columns;
   const fullBatch = Math.min(batchSize, order.length);
-  const x = new Float32Array(fullBatch * size);
+  const x = kernels().allocate(fullBatch * size, 'float32') as Float32Array;
   const labels = new Uint8Array(fullBatch);
   for (let index = 0, start = 0; start < order.length; index++, start += batchSize) {
     const n = Math.min(batchSize, order.length - start);
     fillBatch(dataset, order, start, n, x, labels);
     yield {
-      x: { shape: [n, 1, rows, columns], data: x.subarray(0, n * size) },
+      // The whole buffer where it fits: an arena view must stay the one that owns its block.
+      x: { shape: [n, 1, rows, columns], data: n === fullBatch ? x : x.subarray(0, n * size) },
       labels: labels.subarray(0, n),
       index,
     };
   }
 }
 
-/** Samples start..start+count as one fresh [count,1,rows,columns] tensor, for evaluation. */
-export function datasetTensor(dataset: Dataset, start: number, count: number): Tensor {
+/**
+ * Samples start..start+count as a [count,1,rows,columns] tensor, for evaluation: in `into` when it is
+ * given and long enough (it must stay alive while the tensor is used), else in a fresh array.
+ */
+export function datasetTensor(dataset: Dataset, start: number, count: number, into?: Float32Array): Tensor {
   const inside = Number.isInteger(start) && Number.isInteger(count) && start >= 0 && count >= 0;
   if (!inside || start + count > dataset.count) {
     throw new RangeError(`datasetTensor: samples ${start}..${start + count} are outside the dataset of ${dataset.count}`);
   }
   const { rows, columns } = dataset;
   const pixels = dataset.images.subarray(start * rows * columns, (start + count) * rows * columns);
-  const data = new Float32Array(pixels.length);
-  for (let index = 0; index < pixels.length; index++) data[index] = SCALED[pixels[index]];
+  const data = into !== undefined && into.length >= pixels.length ? into.subarray(0, pixels.length) : new Float32Array(pixels.length);
+  kernels().bytesToUnit(pixels, data, pixels.length);
   return { shape: [count, 1, rows, columns], data };
 }

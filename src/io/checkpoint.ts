@@ -60,9 +60,9 @@ export function checkpointPath(out: string): string {
 
 export function serializeCheckpoint(checkpoint: Checkpoint): string {
   const { network, metadata, settings, position, optimizer } = checkpoint;
-  const state = optimizer.state();
+  const state = optimizer.stateViews();
   const slots: Record<string, { data: string; sha256: string }[]> = {};
-  for (const [name, arrays] of Object.entries(state.slots)) {
+  for (const [name, arrays] of state.slots) {
     slots[name] = arrays.map((values, index) => {
       const bad = firstNonFinite(values);
       if (bad !== undefined) throw new CnnError(`refusing to save: optimizer state ${name}[${index}] holds ${bad.value} at index ${bad.index}`);

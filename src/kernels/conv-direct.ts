@@ -2,6 +2,7 @@
 // x is (N,C,H,W), weights (F,C,KH,KW), bias (F); out is (N,F,OH,OW).
 
 import type { FloatArray } from '../tensor/tensor.js';
+import type { PoolGeometry } from './elementwise.js';
 import type { WindowGeometry } from './im2col.js';
 
 export function conv2dDirect(
@@ -71,4 +72,25 @@ export function convWeightGradientDirect(
       }
     }
   }
+}
+
+// The weight gradient when the convolution's output went through ReLU and then max pooling: the
+// gradient reaches only the position each window's maximum came from (argmax, as maxPoolForward
+// gives it), and only where ReLU let it through (pooled > 0). This reference builds that dout in
+// full, as the ReLU and pooling layers' backward passes would, then takes the gradient above.
+// dpool, pooled and argmax are (N,F,PH,PW), pool.planes * pool.OH * pool.OW values.
+export function convWeightGradientPooled(
+  x: FloatArray,
+  dpool: FloatArray,
+  pooled: FloatArray,
+  argmax: Int32Array,
+  pool: PoolGeometry,
+  F: number,
+  g: WindowGeometry,
+  dW: FloatArray,
+  db: FloatArray,
+): void {
+  const dout = new Float64Array(g.N * F * g.OH * g.OW);
+  for (let o = 0; o < pool.planes * pool.OH * pool.OW; o++) if (pooled[o] > 0) dout[argmax[o]] += dpool[o];
+  convWeightGradientDirect(x, dout, F, g, dW, db);
 }

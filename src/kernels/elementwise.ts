@@ -4,9 +4,15 @@
 
 import type { FloatArray } from '../tensor/tensor.js';
 
-// y = x where x > 0, else 0; n values.
+// y = x, but 0 where x < 0; n values. NaN passes through, so a broken value is never hidden as a
+// zero: the loss becomes NaN and training stops there. (-0 stays -0, which every later layer treats
+// as 0.) This is WebAssembly's pmax(x, 0), one instruction, where max(x, 0) takes seven on x86.
 export function reluForward(x: FloatArray, y: FloatArray, n: number): void {
-  for (let i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0;
+  for (let i = 0; i < n; i++) y[i] = reluOf(x[i]);
+}
+
+export function reluOf(value: number): number {
+  return value < 0 ? 0 : value;
 }
 
 // dx = dout where the forward output y > 0, else 0.
@@ -66,9 +72,12 @@ export interface PoolGeometry {
 }
 
 // x is (planes,H,W); out is (planes,OH,OW); argmax gets, per output, the flat index into x of the
-// window's maximum (the first in reading order on ties). Padding cells never win.
-export function maxPoolForward(x: FloatArray, g: PoolGeometry, out: FloatArray, argmax: Int32Array): void {
+// window's maximum (the first in reading order on ties). Padding cells never win. With relu, every
+// value is first taken as ReLU gives it (reluOf above): ReLU then pooling in one pass, the same outputs
+// and argmax as the two layers one after the other.
+export function maxPoolForward(x: FloatArray, g: PoolGeometry, out: FloatArray, argmax: Int32Array, relu = false): void {
   const { planes, H, W, size, stride, pad, OH, OW } = g;
+  const value = (index: number): number => (relu ? reluOf(x[index]) : x[index]);
   let o = 0;
   for (let plane = 0; plane < planes; plane++) {
     const base = plane * H * W;
@@ -81,10 +90,10 @@ export function maxPoolForward(x: FloatArray, g: PoolGeometry, out: FloatArray, 
         let where = base + h0 * W + w0;
         for (let h = h0; h < h1; h++) {
           for (let w = w0; w < w1; w++) {
-            if (x[base + h * W + w] > x[where]) where = base + h * W + w;
+            if (value(base + h * W + w) > value(where)) where = base + h * W + w;
           }
         }
-        out[o] = x[where];
+        out[o] = value(where);
         argmax[o] = where;
       }
     }
@@ -147,4 +156,9 @@ export function adamUpdate(
     v[i] += (1 - beta2) * (gi * gi - v[i]);
     w[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) + 1e-7);
   }
+}
+
+/** out[i] = bytes[i] / 255, n values: images from their bytes to [0,1], as MNIST's pixels are scaled. */
+export function bytesToUnit(bytes: Uint8Array, out: FloatArray, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = bytes[i] / 255;
 }

@@ -6,6 +6,7 @@ import type { Layer, LayerSpec, Param, StateTensor } from '../layers/layer.js';
 import { SoftmaxWithLoss, argmax, softmax, type Labels } from '../layers/softmax-with-loss.js';
 import { Random, mixSeed, streams } from '../tensor/random.js';
 import { allocate, dtypeOf, formatShape, sizeOf, type DType, type Tensor } from '../tensor/tensor.js';
+import { PooledHead } from './pooled-head.js';
 
 export { argmax };
 
@@ -22,6 +23,11 @@ export interface NetworkOptions {
   dtype?: DType;
   /** false leaves the weights zero, for a network whose weights are loaded next (skips the draws). */
   initialize?: boolean;
+  /**
+   * false runs every layer on its own, never a fused head (pooled-head.ts): for the tests that hold
+   * the fused passes to the layers they stand for.
+   */
+  fuse?: boolean;
 }
 
 export class Network {
@@ -30,6 +36,10 @@ export class Network {
   readonly dtype: DType;
   /** Training-time noise (dropout masks); reseeded before every step by reseedNoise. */
   readonly noise = new Random(0);
+  /** conv -> ReLU -> max-pool at the start, run fused where the backend can (pooled-head.ts). */
+  readonly head: PooledHead | undefined;
+  /** Whether the last forward pass ran the fused head, so backward takes the same path. */
+  private headRan = false;
 
   constructor(
     readonly model: ModelSpec,
@@ -53,6 +63,7 @@ export class Network {
       }
     });
     if (this.layers.length > 0) this.layers[0].inputGradient = false;
+    this.head = options.fuse === false ? undefined : PooledHead.of(this.layers);
     if (shape.length !== 1) {
       throw new RangeError(`model: the last layer must output class scores [K], got ${formatShape(shape)}`);
     }
@@ -85,8 +96,9 @@ export class Network {
 
   /** Class scores (N,K) before softmax, in a fresh array the caller may keep. */
   predict(x: Tensor, train = false): Tensor {
-    let out = x;
-    for (const layer of this.layers) out = layer.forward(out, train);
+    this.headRan = this.head?.applies(x.shape[0]) === true;
+    let out = this.headRan ? this.head!.forward(x) : x;
+    for (let i = this.headRan ? this.head!.length : 0; i < this.layers.length; i++) out = this.layers[i].forward(out, train);
     return { shape: [...out.shape], data: out.data.slice() };
   }
 
@@ -103,9 +115,11 @@ export class Network {
   gradient(x: Tensor, labels: Labels): number {
     const loss = this.loss(x, labels, true);
     let dout: Tensor | undefined = this.lastLayer.backward();
-    for (let i = this.layers.length - 1; i >= 0 && dout !== undefined; i--) {
+    const first = this.headRan ? this.head!.length : 0;
+    for (let i = this.layers.length - 1; i >= first && dout !== undefined; i--) {
       dout = this.layers[i].backward(dout);
     }
+    if (this.headRan && dout !== undefined) this.head!.backward(dout);
     return loss;
   }
 

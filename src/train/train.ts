@@ -132,8 +132,8 @@ export async function train(network: Network, trainSet: Dataset, testSet: Datase
     // A finite loss can still come with an overflowing gradient; such weights must never be saved.
     const broken = params.find((param) => !param.value.data.every(Number.isFinite));
     if (broken !== undefined) throw new TrainingDiverged(epoch, batches, `weights of ${broken.name} are no longer finite`);
-    const testAccuracy = evaluate(network, testSet, 100).accuracy;
-    const validationAccuracy = options.validation === undefined ? undefined : evaluate(network, options.validation, 100).accuracy;
+    const testAccuracy = evaluate(network, testSet).accuracy;
+    const validationAccuracy = options.validation === undefined ? undefined : evaluate(network, options.validation).accuracy;
     const record: EpochRecord = {
       epoch, trainLoss: lossSum / images, trainAccuracy: correct / images, testAccuracy,
       ...(validationAccuracy !== undefined && { validationAccuracy }),

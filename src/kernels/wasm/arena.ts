@@ -64,12 +64,12 @@ function allocateBytes(memory: WebAssembly.Memory, bytes: number): number | unde
   return address;
 }
 
-function allocateView<T extends Float32Array | Int32Array>(
+function allocateView<T extends Float32Array | Int32Array | Uint8Array>(
   length: number,
-  View: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T },
+  View: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number },
 ): T | undefined {
   if (memory === undefined) return undefined;
-  const bytes = roundUp(Math.max(length, 1) * 4, alignment);
+  const bytes = roundUp(Math.max(length, 1) * View.BYTES_PER_ELEMENT, alignment);
   const address = allocateBytes(memory, bytes);
   if (address === undefined) return undefined;
   const buffer = memory.buffer;
@@ -86,6 +86,10 @@ export function arenaFloat32(length: number): Float32Array | undefined {
 
 export function arenaInt32(length: number): Int32Array | undefined {
   return allocateView(length, Int32Array);
+}
+
+export function arenaUint8(length: number): Uint8Array | undefined {
+  return allocateView(length, Uint8Array);
 }
 
 /** Byte address of a view that lives in the arena, or -1 for an ordinary array. */

@@ -7,7 +7,7 @@ import { convOutSize } from '../../tensor/geometry.js';
 import { Random } from '../../tensor/random.js';
 import * as reference from '../elementwise.js';
 import { lrnBackward, lrnForward } from '../normalization.js';
-import { conv2dDirect, convWeightGradientDirect } from '../conv-direct.js';
+import { conv2dDirect, convWeightGradientDirect, convWeightGradientPooled } from '../conv-direct.js';
 import { gemmNaive } from '../gemm.js';
 import { col2im, im2col } from '../im2col.js';
 import { addressOf } from './arena.js';
@@ -37,6 +37,36 @@ describe('WebAssembly layer kernels equal the TypeScript reference', () => {
       wasm.reluBackward(dout, y, dx, n);
       reference.reluBackward(dout, y, expectedDx, n);
       expect(firstMismatch(dx, expectedDx, 0, 0)).toBeUndefined();
+    });
+  }
+
+  it('relu passes NaN on and keeps -0, in WebAssembly as in the reference', () => {
+    const values = [Number.NaN, -0, 0, -1, 2, Number.NaN, -Infinity, Infinity, 1e-30];
+    const x = arena(values.length, () => 0);
+    x.set(values);
+    const y = arena(values.length);
+    const expected = new Float32Array(values.length);
+    wasm.reluForward(x, y, values.length);
+    reference.reluForward(x, expected, values.length);
+    expect(Array.from(expected)).toEqual([Number.NaN, -0, 0, 0, 2, Number.NaN, 0, Infinity, Math.fround(1e-30)]);
+    expect(Array.from(y)).toEqual(Array.from(expected));
+    expect(Object.is(y[1], -0) && Object.is(y[2], 0)).toBe(true);
+  });
+
+  for (const n of [1, 15, 16, 17, 256, 1000]) {
+    it(`bytes to [0,1], n=${n}, every byte value`, () => {
+      // Every byte from 0 to 255 appears (n >= 256), at every offset in a vector of sixteen.
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 7 + (i >> 8)) % 256);
+      const out = arena(n);
+      const expected = new Float32Array(n);
+      wasm.bytesToUnit(bytes, out, n);
+      reference.bytesToUnit(bytes, expected, n);
+      expect(firstMismatch(out, expected, 0, 0)).toBeUndefined();
+      const inArena = wasm.allocateBytes(n);
+      inArena.set(bytes);
+      out.fill(-1);
+      wasm.bytesToUnit(inArena, out, n);
+      expect(firstMismatch(out, expected, 0, 0)).toBeUndefined();
     });
   }
 
@@ -137,6 +167,43 @@ describe('WebAssembly layer kernels equal the TypeScript reference', () => {
     }
   }
 
+  // ReLU fused into max pooling: the same values and argmax as ReLU then pooling, the two reference
+  // kernels one after the other, including all-negative windows (every value a tie at zero) and -0.
+  // With NaN among the inputs the fused kernel gives, bit for bit, what the WebAssembly ReLU and
+  // pooling kernels give one after the other (a NaN comes out of a window as max lets it).
+  for (const [planes, H, size, stride, pad] of [[3, 24, 2, 2, 0], [2, 7, 3, 2, 1], [2, 10, 2, 2, 0], [1, 6, 2, 1, 1]]) {
+    it(`ReLU then max pooling in one pass, planes=${planes} ${H}x${H} size=${size} s=${stride} p=${pad}`, () => {
+      const OH = convOutSize(H, size, stride, pad);
+      const g = { planes, H, W: H, size, stride, pad, OH, OW: OH };
+      const count = planes * OH * OH;
+      const input = (specials: number[]) => arena(planes * H * H, () => (random.uniform() < 0.1 ? specials[random.integer(specials.length)] : random.uniform() * 2 - 1.2));
+      const x = input([-0, -1, 0]);
+      const relu = new Float32Array(x.length);
+      reference.reluForward(x, relu, x.length);
+      const [expected, expectedArgmax] = [new Float32Array(count), new Int32Array(count)];
+      reference.maxPoolForward(relu, g, expected, expectedArgmax);
+      const [fused, fusedArgmax] = [new Float32Array(count), new Int32Array(count)];
+      reference.maxPoolForward(x, g, fused, fusedArgmax, true);
+      expect(firstMismatch(fused, expected, 0, 0)).toBeUndefined();
+      expect(firstMismatch(fusedArgmax, expectedArgmax, 0, 0)).toBeUndefined();
+      const out = arena(count);
+      const argmax = wasm.allocateIndices(count);
+      wasm.maxPoolForward(x, g, out, argmax, true);
+      expect(firstMismatch(out, expected, 0, 0)).toBeUndefined();
+      expect(firstMismatch(argmax, expectedArgmax, 0, 0)).toBeUndefined();
+
+      const broken = input([Number.NaN, -0, -1]);
+      const [twoPasses, twoPassesArgmax, relued] = [arena(count), wasm.allocateIndices(count), arena(broken.length)];
+      wasm.reluForward(broken, relued, broken.length);
+      wasm.maxPoolForward(relued, g, twoPasses, twoPassesArgmax);
+      wasm.maxPoolForward(broken, g, out, argmax, true);
+      // Every value the same, NaN where NaN (a NaN's sign and payload bits carry no meaning).
+      const exactly = (values: Float32Array) => Array.from(values, (value) => (Number.isNaN(value) ? 'NaN' : Object.is(value, -0) ? '-0' : value));
+      expect(exactly(out)).toEqual(exactly(twoPasses));
+      expect(Array.from(argmax)).toEqual(Array.from(twoPassesArgmax));
+    });
+  }
+
   // Square pictures, then wider than tall (so a swapped H and W shows), a stride past the window, a
   // window of one.
   const averagePools = [...pools.map(([planes, H, size, stride, pad]) => [planes, H, H, size, stride, pad]), [3, 10, 10, 3, 3, 1], [2, 9, 12, 2, 3, 1], [2, 5, 7, 1, 1, 0]];
@@ -234,6 +301,33 @@ describe('WebAssembly layer kernels equal the TypeScript reference', () => {
       direct.weightGradient(x, dout, F, g, dW, db);
       convWeightGradientDirect(Float64Array.from(x), Float64Array.from(dout), F, g, expectedDW, expectedDb);
       const bound = 1e-5 * Math.sqrt(N * g.OH * g.OW);
+      expect(firstMismatch(dW, expectedDW, bound, 1e-4)).toBeUndefined();
+      expect(firstMismatch(db, expectedDb, bound, 1e-4)).toBeUndefined();
+    });
+  }
+
+  // The weight gradient from the pooled gradient against the reference, which builds the sparse
+  // gradient map in full and takes the dense gradient: 5x5 filters (the vector path) and others,
+  // one and two channels, 2x2 pooling and overlapping 3x3 windows at stride 2.
+  for (const [N, C, H, F, K, size, stride] of [[3, 1, 28, 30, 5, 2, 2], [2, 2, 12, 4, 5, 2, 2], [2, 1, 11, 3, 3, 3, 2], [1, 2, 9, 2, 2, 2, 1]]) {
+    it(`weight gradient through ReLU and pooling x=[${N},${C},${H},${H}] w=[${F},${C},${K},${K}] pool ${size}/${stride}`, () => {
+      const g = { N, C, H, W: H, KH: K, KW: K, stride: 1, pad: 0, OH: H - K + 1, OW: H - K + 1 };
+      const PH = convOutSize(g.OH, size, stride, 0);
+      const pool = { planes: N * F, H: g.OH, W: g.OW, size, stride, pad: 0, OH: PH, OW: PH };
+      // A bias of -1 leaves some windows all negative, so ReLU stops some gradients.
+      const [x, weights, bias] = [arena(N * C * H * H), arena(F * C * K * K), arena(F, () => -1)];
+      const maps = arena(N * F * g.OH * g.OW);
+      direct.forward(x, weights, bias, F, g, maps);
+      const pooled = arena(N * F * PH * PH);
+      const argmax = wasm.allocateIndices(pooled.length);
+      wasm.maxPoolForward(maps, pool, pooled, argmax, true);
+      expect(pooled.some((value) => value === 0) && pooled.some((value) => value > 0), 'some windows pass, some do not').toBe(true);
+      const dpool = arena(pooled.length);
+      const [dW, db] = [arena(weights.length), arena(F)];
+      const [expectedDW, expectedDb] = [new Float64Array(weights.length), new Float64Array(F)];
+      direct.pooledWeightGradient(x, dpool, pooled, argmax, pool, F, g, dW, db);
+      convWeightGradientPooled(Float64Array.from(x), Float64Array.from(dpool), pooled, argmax, pool, F, g, expectedDW, expectedDb);
+      const bound = 1e-5 * Math.sqrt(N * PH * PH);
       expect(firstMismatch(dW, expectedDW, bound, 1e-4)).toBeUndefined();
       expect(firstMismatch(db, expectedDb, bound, 1e-4)).toBeUndefined();
     });

@@ -21,7 +21,8 @@ import { availableParallelism, spawnWorker, type PoolWorker } from './transport.
 export const jobNames = [
   'gemm', 'im2col', 'col2im', 'reluForward', 'reluBackward', 'rowsToPlanes', 'maxPoolForward',
   'convolutionForward', 'convolutionWeightGradient', 'maxPoolBackward', 'adamUpdate', 'sigmoidForward', 'sigmoidBackward',
-  'averagePoolForward', 'averagePoolBackward', 'lrnForward', 'lrnBackward',
+  'averagePoolForward', 'averagePoolBackward', 'lrnForward', 'lrnBackward', 'convolutionWeightGradientPooled',
+  'multiplyAddPeak',
 ] as const;
 export type JobName = (typeof jobNames)[number];
 export interface Job {

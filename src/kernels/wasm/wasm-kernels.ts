@@ -3,19 +3,18 @@
 // takes the TypeScript twin (Float64 gradient checks, an engine without WebAssembly SIMD), except
 // the matrix product, whose float32 operands are worth copying in: it is where the time goes.
 
-import { Buffer } from 'node:buffer';
 import type { DType, FloatArray } from '../../tensor/tensor.js';
 import { allocate } from '../../tensor/tensor.js';
-import type { DirectConvolution, Kernels } from '../backend.js';
-import { conv2dDirect, convWeightGradientDirect } from '../conv-direct.js';
+import type { DirectConvolution, Kernels } from '../kernels.js';
+import { conv2dDirect, convWeightGradientDirect, convWeightGradientPooled } from '../conv-direct.js';
 import * as reference from '../elementwise.js';
 import type { PoolGeometry } from '../elementwise.js';
 import { lrnBackward, lrnForward } from '../normalization.js';
 import { gemmBlocked, type GemmArguments } from '../gemm.js';
 import { col2im, im2col, type WindowGeometry } from '../im2col.js';
-import { addressOf, arenaFloat32, arenaInt32, memory, reserveLowMemory } from './arena.js';
+import { addressOf, arenaFloat32, arenaInt32, arenaUint8, memory, reserveLowMemory } from './arena.js';
 import { runParallel, shares, startThreads, threadCount, type Job } from './threads.js';
-import { kernelsWasmBase64 } from './kernels-wasm-bytes.js';
+import { kernelBuild, kernelsModule } from './kernel-module.js';
 
 // What assembly/index.as.ts exports; every address is a byte offset into the shared memory.
 interface KernelExports {
@@ -30,22 +29,22 @@ interface KernelExports {
   col2im(col: number, N: number, C: number, H: number, W: number, KH: number, KW: number, stride: number, pad: number, OH: number, OW: number, x: number): void;
   rowsToPlanes(product: number, bias: number, N: number, F: number, P: number, out: number): void;
   planesToRows(dout: number, N: number, F: number, P: number, rows: number, dbias: number): void;
-  maxPoolForward(x: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, out: number, argmax: number): void;
+  maxPoolForward(x: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, out: number, argmax: number, relu: boolean): void;
   maxPoolBackward(dout: number, argmax: number, outputs: number, dx: number, zeroFrom: number, zeroCount: number): void;
   averagePoolForward(x: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, out: number): void;
   averagePoolBackward(dout: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, dx: number): void;
   lrnForward(x: number, first: number, count: number, C: number, plane: number, size: number, k: number, alpha: number, beta: number, scale: number, factor: number, out: number): void;
   lrnBackward(dout: number, x: number, scale: number, factor: number, first: number, count: number, C: number, plane: number, size: number, alpha: number, beta: number, weighted: number, dx: number): void;
   adamUpdate(w: number, g: number, m: number, v: number, n: number, stepSize: number, oneMinusBeta1: number, oneMinusBeta2: number): void;
+  bytesToUnit(bytes: number, out: number, n: number): void;
+  multiplyAddPeak(iterations: number): number;
   addInto(target: number, source: number, n: number): void;
   convolutionForward(x: number, weights: number, bias: number, first: number, count: number, C: number, H: number, W: number, F: number, K: number, OH: number, OW: number, out: number): void;
   convolutionWeightGradient(x: number, dout: number, N: number, C: number, H: number, W: number, first: number, count: number, F: number, K: number, OH: number, OW: number, dW: number, db: number): void;
+  convolutionWeightGradientPooled(x: number, dpool: number, pooled: number, argmax: number, N: number, C: number, H: number, W: number, first: number, count: number, F: number, K: number, size: number, stride: number, dW: number, db: number): void;
 }
 
-export const kernelsWasmBytes = Buffer.from(kernelsWasmBase64, 'base64');
-// No shared memory means no WebAssembly here at all (arena.ts).
-const available = memory !== undefined && WebAssembly.validate(kernelsWasmBytes);
-export const kernelsModule = available ? new WebAssembly.Module(kernelsWasmBytes) : undefined;
+const available = kernelsModule !== undefined;
 
 export function instantiateKernels(): KernelExports {
   const imports = { env: { memory: memory as WebAssembly.Memory } };
@@ -139,6 +138,20 @@ function parallelGemm(transA: boolean, transB: boolean, M: number, N: number, K:
   runParallel(jobs);
 }
 
+/**
+ * For the benchmark: GFLOP/s of `iterations` rounds of pure multiply-adds (96 flops a round) on
+ * every thread at once, the ceiling any kernel of this build can reach here.
+ */
+export function multiplyAddPeakGflops(iterations: number): number {
+  if (!wasm) return 0;
+  const threads = threadCount();
+  wasm.multiplyAddPeak(1000);
+  const started = performance.now();
+  if (threads === 1) wasm.multiplyAddPeak(iterations);
+  else runParallel(Array.from({ length: threads }, () => ({ name: 'multiplyAddPeak' as const, args: [iterations] })));
+  return (96 * iterations * threads) / ((performance.now() - started) / 1000) / 1e9;
+}
+
 /** Runs `name` once per share of [0, total), or here alone when the work is small. */
 function parallelRanges(name: Job['name'], total: number, work: number, unit: number, args: (start: number, end: number) => number[]): void {
   const ranges = threadCount() > 1 && work >= parallelThreshold ? shares(total, threadCount(), unit) : [[0, total] as [number, number]];
@@ -202,6 +215,15 @@ export function gemmWasm(args: GemmArguments): void {
   if (C !== args.C) args.C.set(C.subarray(0, M * N));
 }
 
+// Bytes outside the arena (a dataset's images) are copied into this buffer, kept between calls.
+let byteStaging: Uint8Array = new Uint8Array(0);
+function arenaBytesOf(bytes: Uint8Array, n: number): number {
+  if (addressOf(bytes) >= 0) return bytes.byteOffset;
+  if (byteStaging.length < n) byteStaging = arenaUint8(Math.max(n, 1 << 16)) ?? new Uint8Array(0);
+  byteStaging.set(bytes.subarray(0, n));
+  return byteStaging.byteOffset;
+}
+
 /** A float32 input outside the arena (a batch) copied into staging slot 3; anything else as it is. */
 function arenaInput(x: FloatArray, length: number): FloatArray {
   return x instanceof Float32Array && addressOf(x) < 0 ? stage(3, x, length, true) : x;
@@ -223,11 +245,19 @@ const directConvolution: DirectConvolution = {
       at[0], at[1], g.N, g.C, g.H, g.W, f0, f1 - f0, F, g.KH, g.OH, g.OW, at[2], at[3],
     ]);
   },
+  pooledWeightGradient(x, dpool, pooled, argmax, pool, F, g, dW, db) {
+    const at = addresses(arenaInput(x, g.N * g.C * g.H * g.W), dpool, pooled, argmax, dW, db);
+    if (!wasm || !at) return convWeightGradientPooled(x, dpool, pooled, argmax, pool, F, g, dW, db);
+    // Split by filters, as the dense gradient: each thread owns its filters' weights.
+    parallelRanges('convolutionWeightGradientPooled', F, g.N * F * pool.OH * pool.OW * g.C * g.KH * g.KW, 1, (f0, f1) => [
+      at[0], at[1], at[2], at[3], g.N, g.C, g.H, g.W, f0, f1 - f0, F, g.KH, pool.size, pool.stride, at[4], at[5],
+    ]);
+  },
 };
 
 export const wasmKernels: Kernels = {
   directConvolution,
-  name: 'wasm-simd',
+  name: kernelBuild ?? 'wasm-simd',
   gemm: gemmWasm,
   im2col(x: FloatArray, g: WindowGeometry, col: FloatArray) {
     // The first layer's input is a batch from outside the arena: worth copying in (it is 25 times
@@ -280,10 +310,10 @@ export const wasmKernels: Kernels = {
     if (!wasm || !at) return reference.planesToRows(dout, N, F, P, rows, dbias);
     wasm.planesToRows(at[0], N, F, P, at[1], at[2]);
   },
-  maxPoolForward(x, g, out, argmax) {
+  maxPoolForward(x, g, out, argmax, relu = false) {
     const at = addresses(x, out, argmax);
-    if (!wasm || !at) return reference.maxPoolForward(x, g, out, argmax);
-    byPlanes('maxPoolForward', g, at[0], at[1], at[2]);
+    if (!wasm || !at) return reference.maxPoolForward(x, g, out, argmax, relu);
+    byPlanes('maxPoolForward', g, at[0], at[1], at[2], +relu);
   },
   maxPoolBackward(dout, argmax, outputs, dx, inputs, planes = 1) {
     const at = addresses(dout, argmax, dx);
@@ -331,10 +361,18 @@ export const wasmKernels: Kernels = {
       at[0] + 4 * i0, at[1] + 4 * i0, at[2] + 4 * i0, at[3] + 4 * i0, i1 - i0, stepSize, 1 - beta1, 1 - beta2,
     ]);
   },
+  bytesToUnit(bytes, out, n) {
+    const at = addresses(out);
+    if (!wasm || !at) return reference.bytesToUnit(bytes, out, n);
+    wasm.bytesToUnit(arenaBytesOf(bytes, n), at[0], n);
+  },
   allocate(length: number, dtype: DType): FloatArray {
     return (dtype === 'float32' && wasm ? arenaFloat32(length) : undefined) ?? allocate(length, dtype);
   },
   allocateIndices(length: number): Int32Array {
     return (wasm ? arenaInt32(length) : undefined) ?? new Int32Array(length);
+  },
+  allocateBytes(length: number): Uint8Array {
+    return (wasm ? arenaUint8(length) : undefined) ?? new Uint8Array(length);
   },
 };

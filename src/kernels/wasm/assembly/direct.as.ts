@@ -4,6 +4,8 @@
 // itself: four neighbouring outputs at a time in one vector, one row of KW weights held in
 // registers. The TypeScript reference is conv2dDirect in ../../conv-direct.ts.
 
+import { madd } from './simd.as';
+
 // x (N,C,H,W), weights (F,C,K,K), bias (F) -> out (N,F,OH,OW) for images first..first+count.
 export function convolutionForward(
   x: usize, weights: usize, bias: usize, first: i32, count: i32, C: i32, H: i32, W: i32, F: i32, K: i32,
@@ -11,7 +13,24 @@ export function convolutionForward(
 ): void {
   const P = OH * OW;
   for (let n = first; n < first + count; n++) {
-    for (let f = 0; f < F; f++) {
+    let f = 0;
+    // 5x5 filters two at a time: each load of the image serves both, which halves the loads per
+    // multiply-add (they, not the arithmetic, bound the single-filter loop).
+    if (K == 5) {
+      for (; f + 2 <= F; f += 2) {
+        const plane = out + (<usize>((n * F + f) * P) << 2);
+        fill(plane, load<f32>(bias + (<usize>f << 2)), P);
+        fill(plane + (<usize>P << 2), load<f32>(bias + (<usize>(f + 1) << 2)), P);
+        for (let c = 0; c < C; c++) {
+          const image = x + (<usize>((n * C + c) * H * W) << 2);
+          for (let kh = 0; kh < 5; kh++) {
+            const row = weights + (<usize>(((f * C + c) * 5 + kh) * 5) << 2);
+            addWeightedRowPair(image + (<usize>(kh * W) << 2), W, row, row + (<usize>(C * 25) << 2), plane, P, OH, OW);
+          }
+        }
+      }
+    }
+    for (; f < F; f++) {
       const plane = out + (<usize>((n * F + f) * P) << 2);
       const b = load<f32>(bias + (<usize>f << 2));
       fill(plane, b, P);
@@ -31,6 +50,53 @@ function fill(target: usize, value: f32, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) v128.store(target + (<usize>i << 2), vector);
   for (; i < n; i++) store<f32>(target + (<usize>i << 2), value);
+}
+
+// addWeightedRows for two 5-wide filter rows at once: rowA into the plane at out, rowB into the
+// plane P floats after it. Ten weights in registers, each image vector loaded once for both.
+function addWeightedRowPair(image: usize, W: i32, rowA: usize, rowB: usize, out: usize, P: i32, OH: i32, OW: i32): void {
+  const a0 = v128.load32_splat(rowA), a1 = v128.load32_splat(rowA, 4), a2 = v128.load32_splat(rowA, 8);
+  const a3 = v128.load32_splat(rowA, 12), a4 = v128.load32_splat(rowA, 16);
+  const b0 = v128.load32_splat(rowB), b1 = v128.load32_splat(rowB, 4), b2 = v128.load32_splat(rowB, 8);
+  const b3 = v128.load32_splat(rowB, 12), b4 = v128.load32_splat(rowB, 16);
+  const second = <usize>P << 2;
+  for (let oh = 0; oh < OH; oh++) {
+    const source = image + (<usize>(oh * W) << 2);
+    const target = out + (<usize>(oh * OW) << 2);
+    let ow = 0;
+    for (; ow + 4 <= OW; ow += 4) {
+      const at = source + (<usize>ow << 2);
+      const into = target + (<usize>ow << 2);
+      let v = v128.load(at);
+      let sumA = madd(a0, v, v128.load(into));
+      let sumB = madd(b0, v, v128.load(into + second));
+      v = v128.load(at, 4);
+      sumA = madd(a1, v, sumA);
+      sumB = madd(b1, v, sumB);
+      v = v128.load(at, 8);
+      sumA = madd(a2, v, sumA);
+      sumB = madd(b2, v, sumB);
+      v = v128.load(at, 12);
+      sumA = madd(a3, v, sumA);
+      sumB = madd(b3, v, sumB);
+      v = v128.load(at, 16);
+      sumA = madd(a4, v, sumA);
+      sumB = madd(b4, v, sumB);
+      v128.store(into, sumA);
+      v128.store(into + second, sumB);
+    }
+    for (; ow < OW; ow++) {
+      let sumA: f32 = 0, sumB: f32 = 0;
+      for (let kw = 0; kw < 5; kw++) {
+        const value = load<f32>(source + (<usize>(ow + kw) << 2));
+        sumA += load<f32>(rowA + (<usize>kw << 2)) * value;
+        sumB += load<f32>(rowB + (<usize>kw << 2)) * value;
+      }
+      const into = target + (<usize>ow << 2);
+      store<f32>(into, load<f32>(into) + sumA);
+      store<f32>(into + second, load<f32>(into + second) + sumB);
+    }
+  }
 }
 
 // out[oh][ow] += sum over kw of row[kw] * image[oh][ow+kw], for every output: one filter row.
@@ -66,15 +132,15 @@ function addWeightedRowsOf(image: usize, W: i32, row: usize, K: i32, out: usize,
     let ow = 0;
     for (; ow + 4 <= OW; ow += 4) {
       const at = source + (<usize>ow << 2);
-      let sum = f32x4.mul(w0, v128.load(at));
-      if (K > 1) sum = f32x4.add(sum, f32x4.mul(w1, v128.load(at, 4)));
-      if (K > 2) sum = f32x4.add(sum, f32x4.mul(w2, v128.load(at, 8)));
-      if (K > 3) sum = f32x4.add(sum, f32x4.mul(w3, v128.load(at, 12)));
-      if (K > 4) sum = f32x4.add(sum, f32x4.mul(w4, v128.load(at, 16)));
-      if (K > 5) sum = f32x4.add(sum, f32x4.mul(w5, v128.load(at, 20)));
-      if (K > 6) sum = f32x4.add(sum, f32x4.mul(w6, v128.load(at, 24)));
       const into = target + (<usize>ow << 2);
-      v128.store(into, f32x4.add(v128.load(into), sum));
+      let sum = madd(w0, v128.load(at), v128.load(into));
+      if (K > 1) sum = madd(w1, v128.load(at, 4), sum);
+      if (K > 2) sum = madd(w2, v128.load(at, 8), sum);
+      if (K > 3) sum = madd(w3, v128.load(at, 12), sum);
+      if (K > 4) sum = madd(w4, v128.load(at, 16), sum);
+      if (K > 5) sum = madd(w5, v128.load(at, 20), sum);
+      if (K > 6) sum = madd(w6, v128.load(at, 24), sum);
+      v128.store(into, sum);
     }
     for (; ow < OW; ow++) {
       let sum: f32 = 0;
@@ -130,13 +196,13 @@ function weightRow(
       for (; ow + 4 <= OW; ow += 4) {
         const d = v128.load(g + (<usize>ow << 2));
         const at = v + (<usize>ow << 2);
-        a0 = f32x4.add(a0, f32x4.mul(d, v128.load(at)));
-        if (K > 1) a1 = f32x4.add(a1, f32x4.mul(d, v128.load(at, 4)));
-        if (K > 2) a2 = f32x4.add(a2, f32x4.mul(d, v128.load(at, 8)));
-        if (K > 3) a3 = f32x4.add(a3, f32x4.mul(d, v128.load(at, 12)));
-        if (K > 4) a4 = f32x4.add(a4, f32x4.mul(d, v128.load(at, 16)));
-        if (K > 5) a5 = f32x4.add(a5, f32x4.mul(d, v128.load(at, 20)));
-        if (K > 6) a6 = f32x4.add(a6, f32x4.mul(d, v128.load(at, 24)));
+        a0 = madd(d, v128.load(at), a0);
+        if (K > 1) a1 = madd(d, v128.load(at, 4), a1);
+        if (K > 2) a2 = madd(d, v128.load(at, 8), a2);
+        if (K > 3) a3 = madd(d, v128.load(at, 12), a3);
+        if (K > 4) a4 = madd(d, v128.load(at, 16), a4);
+        if (K > 5) a5 = madd(d, v128.load(at, 20), a5);
+        if (K > 6) a6 = madd(d, v128.load(at, 24), a6);
       }
       for (; ow < OW; ow++) {
         const d = load<f32>(g + (<usize>ow << 2));
@@ -158,6 +224,104 @@ function weightRow(
   if (K > 4) store<f32>(row, horizontal(a4) + t4, 16);
   if (K > 5) store<f32>(row, horizontal(a5) + t5, 20);
   if (K > 6) store<f32>(row, horizontal(a6) + t6, 24);
+}
+
+// The weight gradient of a first convolution whose output went through ReLU and max pooling without
+// padding, straight from the pooled gradient: the gradient reaches only the position each window's
+// maximum came from, and only where ReLU let it through (pooled > 0); the dense kernel above would
+// multiply the zeros of the other positions too, three quarters of them for 2x2 pooling. dpool,
+// pooled and argmax are (N,F,PH,PW), argmax the flat index into the convolution's output (N,F,OH,OW)
+// as maxPoolForward gives it; the pooling windows are size x size at `stride`. dW and db as
+// convolutionWeightGradient, for filters first..first+count; the convolution has stride 1 and no
+// padding, so OH = H-K+1 and OW = W-K+1.
+export function convolutionWeightGradientPooled(
+  x: usize, dpool: usize, pooled: usize, argmax: usize, N: i32, C: i32, H: i32, W: i32, first: i32, count: i32,
+  F: i32, K: i32, size: i32, stride: i32, dW: usize, db: usize,
+): void {
+  const OH = H - K + 1;
+  const OW = W - K + 1;
+  const PH = (OH - size) / stride + 1;
+  const PW = (OW - size) / stride + 1;
+  for (let f = first; f < first + count; f++) {
+    let biasSum: f32 = 0;
+    for (let n = 0; n < N; n++) {
+      const units = (n * F + f) * PH * PW;
+      for (let p = 0; p < PH * PW; p++) biasSum += gradientAt(dpool, pooled, units + p);
+    }
+    store<f32>(db + (<usize>f << 2), biasSum);
+    for (let c = 0; c < C; c++) {
+      const row = dW + (<usize>((f * C + c) * K * K) << 2);
+      if (K != 5) memory.fill(row, 0, <usize>(K * K) << 2);
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0), a4 = f32x4.splat(0);
+      let t0: f32 = 0, t1: f32 = 0, t2: f32 = 0, t3: f32 = 0, t4: f32 = 0;
+      const step = <usize>W << 2;
+      for (let n = 0; n < N; n++) {
+        let unit = (n * F + f) * PH * PW;
+        const planeStart = (n * F + f) * OH * OW;
+        const image = x + (<usize>((n * C + c) * H * W) << 2);
+        for (let ph = 0; ph < PH; ph++) {
+          for (let pw = 0; pw < PW; pw++, unit++) {
+            // Units ReLU stopped add nothing. On digits they come in runs (the blank margins give every
+            // window of a filter the same sign), so the branch is cheap where the work it skips is not.
+            if (!(load<f32>(pooled + (<usize>unit << 2)) > 0)) continue;
+            // The winner's place in its window, (dh, dw), from its offset dh * OW + dw in the plane.
+            const top = ph * stride;
+            const left = pw * stride;
+            let offset = load<i32>(argmax + (<usize>unit << 2)) - planeStart - top * OW - left;
+            const dh = <i32>(<u32>offset / <u32>OW);
+            offset -= dh * OW;
+            const start = image + (<usize>((top + dh) * W + left + offset) << 2);
+            const g = load<f32>(dpool + (<usize>unit << 2));
+            if (K == 5) {
+              const gs = f32x4.splat(g);
+              let at = start;
+              a0 = madd(gs, v128.load(at), a0);
+              t0 += g * load<f32>(at, 16);
+              at += step;
+              a1 = madd(gs, v128.load(at), a1);
+              t1 += g * load<f32>(at, 16);
+              at += step;
+              a2 = madd(gs, v128.load(at), a2);
+              t2 += g * load<f32>(at, 16);
+              at += step;
+              a3 = madd(gs, v128.load(at), a3);
+              t3 += g * load<f32>(at, 16);
+              at += step;
+              a4 = madd(gs, v128.load(at), a4);
+              t4 += g * load<f32>(at, 16);
+            } else {
+              for (let kh = 0; kh < K; kh++) {
+                for (let kw = 0; kw < K; kw++) {
+                  const weight = row + (<usize>(kh * K + kw) << 2);
+                  store<f32>(weight, load<f32>(weight) + g * load<f32>(start + (<usize>(kh * W + kw) << 2)));
+                }
+              }
+            }
+          }
+        }
+      }
+      if (K == 5) {
+        // Row kh is dW[kh*5 .. kh*5+4]: its vector, then its fifth value; the next row's vector starts after it.
+        v128.store(row, a0);
+        store<f32>(row, t0, 16);
+        v128.store(row, a1, 20);
+        store<f32>(row, t1, 36);
+        v128.store(row, a2, 40);
+        store<f32>(row, t2, 56);
+        v128.store(row, a3, 60);
+        store<f32>(row, t3, 76);
+        v128.store(row, a4, 80);
+        store<f32>(row, t4, 96);
+      }
+    }
+  }
+}
+
+// A pooled unit's gradient where ReLU let it through (its pooled value > 0), else 0.
+@inline
+function gradientAt(dpool: usize, pooled: usize, unit: i32): f32 {
+  const at = <usize>unit << 2;
+  return select<f32>(load<f32>(dpool + at), 0, load<f32>(pooled + at) > 0);
 }
 
 function weightRowScalar(

@@ -1,13 +1,16 @@
 // Float32 matrix product in WebAssembly SIMD, written in AssemblyScript and compiled by
-// scripts/build-wasm.js into ../gemm.wasm. The TypeScript side (../gemm-wasm.ts) copies the operands
-// into linear memory and calls gemm with their addresses; nothing here allocates.
+// scripts/build-wasm.js into ../kernels.wasm (and ../kernels-relaxed.wasm). The TypeScript side
+// (../wasm-kernels.ts) calls gemm with the operands' addresses in shared memory; nothing here allocates.
 //
 // The story, as in GotoBLAS: cut K into blocks of KC and N into blocks of NC, and pack each block
 // of op(B) into panels NR columns wide; then, MC rows at a time, pack op(A) into micro-panels MR
 // rows wide. Both packings turn either storage order into the same unit-stride stream, so one
 // micro-kernel serves all four transpose cases. The micro-kernel holds an (MR,NR) tile of C in
 // eight f32x4 registers through the whole K block, broadcasting each element of A straight from
-// memory (v128.load32_splat) against two vectors of B. V8 keeps 4x8 in registers; 6x8 spills.
+// memory (v128.load32_splat) against two vectors of B, each step a multiply-add (simd.as.ts: fused
+// in the relaxed build). V8 keeps 4x8 in registers; 6x8 spills.
+
+import { madd } from './simd.as';
 
 const MR = 4; // rows of C per micro-tile
 const NR = 8; // columns of C per micro-tile: two f32x4
@@ -172,17 +175,17 @@ function kernel4x8(
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
     let s = v128.load32_splat(a);
-    c00 = f32x4.add(c00, f32x4.mul(s, b0));
-    c01 = f32x4.add(c01, f32x4.mul(s, b1));
+    c00 = madd(s, b0, c00);
+    c01 = madd(s, b1, c01);
     s = v128.load32_splat(a, 4);
-    c10 = f32x4.add(c10, f32x4.mul(s, b0));
-    c11 = f32x4.add(c11, f32x4.mul(s, b1));
+    c10 = madd(s, b0, c10);
+    c11 = madd(s, b1, c11);
     s = v128.load32_splat(a, 8);
-    c20 = f32x4.add(c20, f32x4.mul(s, b0));
-    c21 = f32x4.add(c21, f32x4.mul(s, b1));
+    c20 = madd(s, b0, c20);
+    c21 = madd(s, b1, c21);
     s = v128.load32_splat(a, 12);
-    c30 = f32x4.add(c30, f32x4.mul(s, b0));
-    c31 = f32x4.add(c31, f32x4.mul(s, b1));
+    c30 = madd(s, b0, c30);
+    c31 = madd(s, b1, c31);
     a += MR << 2;
   }
   const full = rows == MR && columns == NR;
@@ -204,10 +207,10 @@ function kernel4x4(
   const end = panel + <usize>depth * (NR << 1);
   for (let b = panel; b < end; b += NR << 1) {
     const b0 = v128.load(b);
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a), b0));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a, 4), b0));
-    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a, 8), b0));
-    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a, 12), b0));
+    c0 = madd(v128.load32_splat(a), b0, c0);
+    c1 = madd(v128.load32_splat(a, 4), b0, c1);
+    c2 = madd(v128.load32_splat(a, 8), b0, c2);
+    c3 = madd(v128.load32_splat(a, 12), b0, c3);
     a += MR << 2;
   }
   const full = rows == MR && columns == NR / 2;

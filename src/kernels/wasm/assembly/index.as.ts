@@ -2,6 +2,7 @@
 export { gemm, workspaceBytes, heapBase } from './gemm.as';
 export {
   reluForward, reluBackward, im2col, col2im, rowsToPlanes, planesToRows, maxPoolForward, maxPoolBackward, adamUpdate,
-  addInto, sigmoidForward, sigmoidBackward, averagePoolForward, averagePoolBackward, lrnForward, lrnBackward,
+  addInto, bytesToUnit, sigmoidForward, sigmoidBackward, averagePoolForward, averagePoolBackward, lrnForward, lrnBackward,
 } from './layers.as';
-export { convolutionForward, convolutionWeightGradient } from './direct.as';
+export { convolutionForward, convolutionWeightGradient, convolutionWeightGradientPooled } from './direct.as';
+export { multiplyAddPeak } from './simd.as';

@@ -3,18 +3,24 @@
 // JavaScript). Each has a TypeScript twin in src/kernels/*.ts that it is tested against. Every
 // address is a byte offset into linear memory; nothing here allocates.
 
-// y = max(x, 0), n floats. Branch-free: a vector max instead of a comparison per element.
+// y = x, but 0 where x < 0, n floats (NaN passes on, as in the TypeScript twin). Branch-free:
+// pmax(x, 0) is (x < 0 ? 0 : x), one x86 instruction; the IEEE-style max would take seven.
 export function reluForward(x: usize, y: usize, n: i32): void {
   const zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const at = <usize>i << 2;
-    v128.store(y + at, f32x4.max(v128.load(x + at), zero));
+    v128.store(y + at, f32x4.pmax(v128.load(x + at), zero));
   }
   for (; i < n; i++) {
     const at = <usize>i << 2;
-    store<f32>(y + at, max(load<f32>(x + at), 0));
+    store<f32>(y + at, reluOf(load<f32>(x + at)));
   }
+}
+
+@inline
+function reluOf(value: f32): f32 {
+  return value < 0 ? 0 : value;
 }
 
 // dx = dout where y > 0, else 0; y is the forward output, so no mask needs storing.
@@ -147,10 +153,11 @@ export function planesToRows(dout: usize, N: i32, F: i32, P: i32, rows: usize, d
 // Only planes first..first+planes are done (a thread's share); addresses are of the whole tensors.
 export function maxPoolForward(
   x: usize, first: i32, planes: i32, H: i32, W: i32, size: i32, stride: i32, pad: i32, OH: i32, OW: i32,
-  out: usize, argmax: usize,
+  out: usize, argmax: usize, relu: bool,
 ): void {
   if (size == 2 && stride == 2 && pad == 0) {
-    maxPool2x2(x, first, planes, H, W, OH, OW, out, argmax);
+    if (relu) maxPool2x2(x, first, planes, H, W, OH, OW, out, argmax, true);
+    else maxPool2x2(x, first, planes, H, W, OH, OW, out, argmax, false);
     return;
   }
   let o: usize = <usize>(first * OH * OW);
@@ -163,11 +170,11 @@ export function maxPoolForward(
         const w0 = max(ow * stride - pad, 0);
         const w1 = min(ow * stride - pad + size, W);
         let where = base + h0 * W + w0;
-        let best = load<f32>(x + (<usize>where << 2));
+        let best = valueAt(x, where, relu);
         for (let h = h0; h < h1; h++) {
           for (let w = w0; w < w1; w++) {
             const index = base + h * W + w;
-            const value = load<f32>(x + (<usize>index << 2));
+            const value = valueAt(x, index, relu);
             const better = value > best;
             best = select<f32>(value, best, better);
             where = select<i32>(index, where, better);
@@ -181,12 +188,26 @@ export function maxPoolForward(
   }
 }
 
+// x[index], or as ReLU gives it (reluForward above) when pooling fuses the ReLU before it.
+@inline
+function valueAt(x: usize, index: i32, relu: bool): f32 {
+  const value = load<f32>(x + (<usize>index << 2));
+  return relu ? reluOf(value) : value;
+}
+
+// The same for four lanes.
+@inline
+function lanesOf(vector: v128, relu: bool): v128 {
+  return relu ? f32x4.pmax(vector, f32x4.splat(0)) : vector;
+}
+
 // The common case, 2x2 windows at stride 2 without padding, four outputs at a time: the four
 // candidates of each window sit in four vectors (even and odd lanes of the top and bottom rows), the
 // maximum is three vector max, and the winner's offset is picked by equality in reading order
 // (top-left, top-right, bottom-left, bottom-right), so ties resolve as in the general loop.
+@inline
 function maxPool2x2(
-  x: usize, first: i32, planes: i32, H: i32, W: i32, OH: i32, OW: i32, out: usize, argmax: usize,
+  x: usize, first: i32, planes: i32, H: i32, W: i32, OH: i32, OW: i32, out: usize, argmax: usize, relu: bool,
 ): void {
   const right = i32x4.splat(1);
   const below = i32x4.splat(W);
@@ -204,10 +225,10 @@ function maxPool2x2(
         const at = <usize>ow << 3;
         const top0 = v128.load(top + at), top1 = v128.load(top + at, 16);
         const bottom0 = v128.load(bottom + at), bottom1 = v128.load(bottom + at, 16);
-        const a = v128.shuffle<f32>(top0, top1, 0, 2, 4, 6);
-        const b = v128.shuffle<f32>(top0, top1, 1, 3, 5, 7);
-        const c = v128.shuffle<f32>(bottom0, bottom1, 0, 2, 4, 6);
-        const d = v128.shuffle<f32>(bottom0, bottom1, 1, 3, 5, 7);
+        const a = lanesOf(v128.shuffle<f32>(top0, top1, 0, 2, 4, 6), relu);
+        const b = lanesOf(v128.shuffle<f32>(top0, top1, 1, 3, 5, 7), relu);
+        const c = lanesOf(v128.shuffle<f32>(bottom0, bottom1, 0, 2, 4, 6), relu);
+        const d = lanesOf(v128.shuffle<f32>(bottom0, bottom1, 1, 3, 5, 7), relu);
         const best = f32x4.max(f32x4.max(a, b), f32x4.max(c, d));
         let offset = v128.bitselect(below, belowRight, f32x4.eq(c, best));
         offset = v128.bitselect(right, offset, f32x4.eq(b, best));
@@ -220,10 +241,10 @@ function maxPool2x2(
       for (; ow < OW; ow++) {
         const index = rowIndex + 2 * ow;
         let where = index;
-        let best = load<f32>(x + (<usize>index << 2));
+        let best = valueAt(x, index, relu);
         for (let k = 1; k < 4; k++) {
           const candidate = index + (k >> 1) * W + (k & 1);
-          const value = load<f32>(x + (<usize>candidate << 2));
+          const value = valueAt(x, candidate, relu);
           if (value > best) {
             best = value;
             where = candidate;
@@ -282,6 +303,25 @@ export function adamUpdate(
     store<f32>(v + at, vi);
     store<f32>(w + at, load<f32>(w + at) - (stepSize * mi) / (sqrt<f32>(vi) + 1e-7));
   }
+}
+
+// out[i] = bytes[i] / 255, n values: a batch of images from their bytes, sixteen at a time. A float32
+// division of two exact integers rounds once; the TypeScript twin divides in double and rounds to
+// float32, which for every byte gives the same value (tested on all 256).
+export function bytesToUnit(bytes: usize, out: usize, n: i32): void {
+  const scale = f32x4.splat(255);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const v = v128.load(bytes + <usize>i);
+    const low = i16x8.extend_low_i8x16_u(v);
+    const high = i16x8.extend_high_i8x16_u(v);
+    const at = out + (<usize>i << 2);
+    v128.store(at, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(low)), scale));
+    v128.store(at, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(low)), scale), 16);
+    v128.store(at, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(high)), scale), 32);
+    v128.store(at, f32x4.div(f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(high)), scale), 48);
+  }
+  for (; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>load<u8>(bytes + <usize>i) / 255);
 }
 
 // target += source, n floats: sums the partial products of threads that split a matrix product's K.
