@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './helpers/browser.js';
 import { runCli } from './helpers/cli.js';
-import { drawStrokes, dropFile, openServedPage, pageProbabilities } from './helpers/page.js';
+import { drawStrokes, dropFile, openServedPage, pageProbabilities, touchStrokes } from './helpers/page.js';
 import { startServe, type ServingCli } from './helpers/serve.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cnn-page-'));
@@ -86,6 +86,16 @@ describe('cnn serve: the page', () => {
     expect(await page.locator('#geometry-result').innerText()).toBe('OH = (H + 2P − FH) / S + 1 = (28 + 2·1 − 4) / 2 + 1 = 14');
     await page.screenshot({ path: join(screenshots, 'serve-inside-1280.png'), fullPage: true });
     expect(outside).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('draws with a finger on a touch screen as with a mouse, and undo takes the stroke back', async () => {
+    const { page, errors } = await openServedPage(browser, server.url, { viewport: { width: 390, height: 844 }, hasTouch: true });
+    await touchStrokes(page, seven);
+    await expect.poll(() => page.locator('#top-digit').innerText(), { timeout: 10_000 }).toBe('7');
+    await page.locator('#undo').click();
+    await expect.poll(() => page.locator('#top-digit').innerText(), { timeout: 10_000 }).toBe('–');
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -19,11 +19,13 @@ export interface PageOptions {
   withoutIsolation?: boolean;
   /** Ignore the page's Content-Security-Policy, to show the request counter itself works. */
   bypassCSP?: boolean;
+  /** A touch screen, as on a phone. */
+  hasTouch?: boolean;
 }
 
 export async function openServedPage(browser: Browser, url: string, options: PageOptions = {}): Promise<ServedPage> {
-  const { viewport = { width: 1280, height: 800 }, withoutIsolation = false, bypassCSP = false } = options;
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, bypassCSP });
+  const { viewport = { width: 1280, height: 800 }, withoutIsolation = false, bypassCSP = false, hasTouch = false } = options;
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, bypassCSP, hasTouch });
   const origin = new URL(url).origin;
   const outside: string[] = [];
   const errors: string[] = [];
@@ -61,6 +63,26 @@ export async function drawStrokes(page: Page, strokes: [number, number][][]): Pr
     for (const point of stroke.slice(1)) await page.mouse.move(...at(point), { steps: 8 });
     await page.mouse.up();
   }
+}
+
+/** The same strokes with a finger: touch events through the DevTools protocol, as a touch screen sends them. */
+export async function touchStrokes(page: Page, strokes: [number, number][][]): Promise<void> {
+  const box = await page.locator('#pad').boundingBox();
+  if (box === null) throw new Error('the pad is not visible');
+  const session = await page.context().newCDPSession(page);
+  const point = ([x, y]: [number, number]) => ({ x: box.x + x * box.width, y: box.y + y * box.height });
+  for (const stroke of strokes) {
+    await session.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [point(stroke[0])] });
+    for (let index = 1; index < stroke.length; index++) {
+      for (let step = 1; step <= 8; step++) {
+        const [x0, y0] = stroke[index - 1];
+        const [x1, y1] = stroke[index];
+        await session.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [point([x0 + ((x1 - x0) * step) / 8, y0 + ((y1 - y0) * step) / 8])] });
+      }
+    }
+    await session.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  }
+  await session.detach();
 }
 
 /** Drops a file from disk on the page as a drag from the desktop would. */
