@@ -24,7 +24,7 @@ export function drawLineChart(canvas: HTMLCanvasElement, series: Series[], optio
   const left = 44;
   const bottom = height - 22;
   const top = 8;
-  const right = width - 8;
+  const right = width - 12; // room for a dot on the last epoch
   const xMax = Math.max(1, ...all.map(([x]) => x));
   // Without a fixed range, the data's own, a little wider, so a slowly falling loss still shows its slope.
   const low = Math.min(...all.map(([, y]) => y));
