@@ -9,8 +9,8 @@ const failureCharacters = 1024;
 
 // One core fewer than the browser has: the page's own thread keeps drawing while a run trains, so
 // with every core in the pool a polling thread would take the time a working one needs (threads.ts
-// polls only while each thread has a core). Measured on 2 shared cores (bench/page.ts): a step on 2
-// threads took 36-54 ms polling, 18 ms sleeping at once.
+// polls only while each thread has a core). Measured on 2 shared cores at load 3-6 (bench/page.ts):
+// a step on 2 threads took 36-54 ms polling, 18 ms sleeping at once.
 export function availableParallelism(): number {
   return Math.max(1, (navigator.hardwareConcurrency || 1) - 1);
 }
