@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { buildPage } from './build-page.js';
 
 // commander and cli-progress are CommonJS; inside an ESM bundle their require() calls need a real one.
 const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
@@ -38,6 +39,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', external: ['sharp'] }),
   build({ ...common, entryPoints: ['bench/user-images.ts'], outfile: 'dist/user-images.js', external: ['sharp'] }),
   build({ ...common, entryPoints: ['bench/train-run.ts'], outfile: 'dist/train-run.js' }),
+  build({ ...common, entryPoints: ['bench/page.ts'], outfile: 'dist/page-bench.js', external: ['sharp', 'playwright-core'] }),
+  buildPage('dist/web'),
 ]);
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 

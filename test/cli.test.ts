@@ -11,7 +11,7 @@ const trained = join(work, 'net.json');
 const sample = (name: string) => join(repositoryRoot, 'data', name);
 
 describe('cnn', () => {
-  const commands = ['train', 'eval', 'predict', 'filters', 'activations', 'report', 'models', 'export', 'import'];
+  const commands = ['train', 'eval', 'predict', 'filters', 'activations', 'report', 'models', 'export', 'import', 'serve'];
 
   it('--help lists the commands', async () => {
     const { stdout, exitCode } = await runCli(['--help']);

@@ -12,6 +12,7 @@ import { registerImport } from './commands/import.js';
 import { registerModels } from './commands/models.js';
 import { registerPredict } from './commands/predict.js';
 import { registerReport } from './commands/report.js';
+import { registerServe } from './commands/serve.js';
 import { registerTrain } from './commands/train.js';
 
 const program = new Command();
@@ -35,6 +36,7 @@ registerReport(program);
 registerModels(program);
 registerExport(program);
 registerImport(program);
+registerServe(program);
 for (const command of program.commands) command.exitOverride();
 
 // --debug is read here rather than declared per command, so it works before or after any subcommand.

@@ -9,9 +9,13 @@
 // it takes tens of microseconds, which dozens of calls per step add up to a share of the step itself
 // (1-2 ms of 20 here). The next job, or the worker's result, nearly always comes within the moment.
 
-import { availableParallelism } from 'node:os';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+//
+// The workers themselves come from a transport: worker_threads here (transport.ts), Web Workers in
+// the page of `cnn serve` (transport-web.ts, which its build puts in place of transport.ts). The pool,
+// its shares and its signalling are the same on both.
+
 import { memory } from './arena.js';
+import { availableParallelism, spawnWorker, type PoolWorker } from './transport.js';
 
 /** Kernel names a worker can run; a job names one by its index here. */
 export const jobNames = [
@@ -36,14 +40,14 @@ const busy = 1;
 const failed = 2;
 
 // The worker's whole program, evaluated as a script: instantiate the module over the shared memory,
-// then wait for a job, run it, report, forever. Kept as a string so the bundle needs no extra file.
-// A failure's message goes back on the worker's port before its state says failed, so the main
-// thread can read it then. A worker that cannot instantiate the module fails every job with that
-// error, rather than leave the main thread waiting for it. The worker sleeps on whatever state it
-// last saw, so a failed state waits for the main thread to reset it instead of spinning.
+// then wait for a job, run it, report, forever. Kept as a string so the bundle needs no extra file;
+// the transport puts `workerData` and `report` in scope before it. A failure's message goes to
+// report before the state says failed, so the main thread can read it then. A worker that cannot
+// instantiate the module fails every job with that error, rather than leave the main thread waiting
+// for it. The worker sleeps on whatever state it last saw, so a failed state waits for the main
+// thread to reset it instead of spinning.
 const workerSource = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, states, args, slot, names, maximumArguments, poll, port } = workerData;
+const { module, memory, states, args, slot, names, maximumArguments, poll } = workerData;
 const state = new Int32Array(states);
 const values = new Float64Array(args);
 let functions;
@@ -68,14 +72,13 @@ for (;;) {
     functions[state[slot * 4 + 1]](...values.subarray(base, base + count));
     Atomics.store(state, slot * 4, ${idle});
   } catch (error) {
-    port.postMessage(String(error && error.message ? error.message : error));
+    report(String(error && error.message ? error.message : error));
     Atomics.store(state, slot * 4, ${failed});
   }
   Atomics.notify(state, slot * 4);
 }`;
 
-let workers: Worker[] = [];
-let ports: MessagePort[] = [];
+let workers: PoolWorker[] = [];
 let states: Int32Array = new Int32Array(0);
 let values: Float64Array = new Float64Array(0);
 let runLocally: ((job: Job) => void) | undefined;
@@ -104,28 +107,23 @@ export function startThreads(count: number, module: WebAssembly.Module, run: (jo
   const argumentBuffer = new SharedArrayBuffer(helpers * maximumArguments * 8);
   states = new Int32Array(stateBuffer);
   values = new Float64Array(argumentBuffer);
-  const channels = Array.from({ length: helpers }, () => new MessageChannel());
-  // Unreferenced: the ports only carry failures, read synchronously, and must not keep node running.
-  ports = channels.map(({ port1 }) => {
-    port1.unref();
-    return port1;
-  });
-  workers = channels.map(({ port2 }, slot) => {
-    const worker = new Worker(workerSource, {
-      eval: true,
-      workerData: { module, memory, states: stateBuffer, args: argumentBuffer, slot, names: [...jobNames], maximumArguments, poll, port: port2 },
-      transferList: [port2],
-    });
-    worker.unref();
-    return worker;
-  });
+  workers = Array.from({ length: helpers }, (_, slot) =>
+    spawnWorker(workerSource, { module, memory, states: stateBuffer, args: argumentBuffer, slot, names: [...jobNames], maximumArguments, poll }),
+  );
+}
+
+/**
+ * Resolves once every worker runs. Worker threads start on their own; a Web Worker starts only
+ * after its creator returns to its event loop, so in the page this must come before the first
+ * parallel call, which blocks that thread until the worker answers.
+ */
+export async function threadsReady(): Promise<void> {
+  await Promise.all(workers.map((worker) => worker.ready));
 }
 
 export function stopThreads(): void {
-  for (const worker of workers) void worker.terminate();
-  for (const port of ports) port.close();
+  for (const worker of workers) worker.terminate();
   workers = [];
-  ports = [];
 }
 
 /** Runs jobs[0] here and jobs[1..] on workers 0.., and returns when all are done. */
@@ -159,7 +157,7 @@ function waitForWorkers(jobs: Job[]): string | undefined {
     for (const until = performance.now() + poll; Atomics.load(states, slot * 4) === busy && performance.now() < until; );
     while (Atomics.load(states, slot * 4) === busy) Atomics.wait(states, slot * 4, busy);
     if (states[slot * 4] === failed) {
-      const reason = receiveMessageOnPort(ports[slot])?.message;
+      const reason = workers[slot].failure();
       Atomics.store(states, slot * 4, idle);
       Atomics.notify(states, slot * 4);
       failure ??= `worker thread ${slot + 1} failed in ${jobs[slot + 1].name}${reason === undefined ? '' : `: ${reason}`}`;
