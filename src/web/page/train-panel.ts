@@ -30,6 +30,7 @@ export function createTrainPanel(presetNames: string[], mnist: Record<string, st
   let info = { threads: 1, trainImages: 0, batches: 1, epochs: 1 };
   let previous = { images: 0, sum: 0 };
   let stepTimes: number[] = [];
+  let progressText = '';
   let drawPending = false;
   const send = (message: ToWorker): void => worker?.postMessage(message);
   const setState = (next: typeof state): void => {
@@ -40,12 +41,17 @@ export function createTrainPanel(presetNames: string[], mnist: Record<string, st
     stop.disabled = state === 'idle';
     download.disabled = snapshot === undefined;
   };
-  // A few times a second at most: drawing competes for the cores the training runs on.
+  // A few times a second at most: drawing competes for the cores the training runs on. The progress
+  // line too: set at every batch, its text alone made the page lay out and paint a frame per step.
   const drawCharts = (): void => {
     if (drawPending) return;
     drawPending = true;
     setTimeout(() => requestAnimationFrame(() => {
       drawPending = false;
+      if (progressText !== '') progressLine.textContent = progressText;
+      progressText = '';
+      // Every step's time, for the benchmark (bench/page.ts) to read.
+      progressLine.dataset.stepMilliseconds = JSON.stringify(stepTimes);
       drawLineChart(element('loss-chart'), [{ label: 'loss', color: '#2f6fde', points: losses }], { xLabel: 'batch' });
       drawLineChart(element('accuracy-chart'), [
         { label: 'train', color: '#2f6fde', points: trainAccuracy },
@@ -75,10 +81,8 @@ export function createTrainPanel(presetNames: string[], mnist: Record<string, st
         trainAccuracy.push([step, progress.accuracy]);
         const remaining = (info.epochs - progress.epoch) * info.trainImages + (info.trainImages - progress.images);
         const eta = Math.round(remaining / progress.imagesPerSecond);
-        progressLine.textContent = `epoch ${progress.epoch}/${info.epochs} · batch ${progress.batch}/${progress.batches} · loss ${progress.loss.toFixed(4)} · train ${(100 * progress.accuracy).toFixed(1)}% · ${Math.round(progress.imagesPerSecond)} images/s · ETA ${Math.floor(eta / 60)}:${String(eta % 60).padStart(2, '0')} · ${info.threads} thread${info.threads === 1 ? '' : 's'}`;
+        progressText = `epoch ${progress.epoch}/${info.epochs} · batch ${progress.batch}/${progress.batches} · loss ${progress.loss.toFixed(4)} · train ${(100 * progress.accuracy).toFixed(1)}% · ${Math.round(progress.imagesPerSecond)} images/s · ETA ${Math.floor(eta / 60)}:${String(eta % 60).padStart(2, '0')} · ${info.threads} thread${info.threads === 1 ? '' : 's'}`;
         stepTimes.push(message.stepMilliseconds);
-        // Every step's time, for the benchmark (bench/page.ts) to read.
-        progressLine.dataset.stepMilliseconds = JSON.stringify(stepTimes);
         if (message.filters) drawFilters(message.filters.data, message.filters.shape);
         drawCharts();
         break;
@@ -92,11 +96,16 @@ export function createTrainPanel(presetNames: string[], mnist: Record<string, st
         break;
       case 'paused':
         snapshot = message.snapshot;
+        if (progressText !== '') progressLine.textContent = progressText;
+        progressText = '';
         progressLine.textContent += ' · paused';
         setState('paused');
         break;
       case 'finished':
         snapshot = message.snapshot;
+        if (progressText !== '') progressLine.textContent = progressText;
+        progressText = '';
+        progressLine.dataset.stepMilliseconds = JSON.stringify(stepTimes);
         progressLine.textContent = `${message.stopped ? 'stopped' : 'finished'}: ${progressLine.textContent.replace(/ · ETA \d+:\d\d/, '').replace(/ · paused$/, '')}`;
         progressLine.dataset.finished = 'true';
         setState('idle');
