@@ -26,7 +26,7 @@ export function layerTimes(network: Network, optimizer: Optimizer, batches: Iter
     layer.forward = (x, train) => timed(`${layer.name} forward`, () => forward(x, train));
     layer.backward = (dout) => timed(`${layer.name} backward`, () => backward(dout));
   }
-  // The fused head runs conv1's own forward (timed above) and then ReLU and pooling in one pass.
+  // A fused head runs its layers as two kernels of its own, timed as one part each way.
   const head = network.head;
   if (head !== undefined) {
     const names = network.layers.slice(0, head.length).map((layer) => layer.name).join('+');

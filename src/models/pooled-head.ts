@@ -44,8 +44,7 @@ export class PooledHead {
 
   /** Whether the backend runs this head for a batch of N: the convolution must run directly. */
   applies(N: number): boolean {
-    const direct = kernels().directConvolution;
-    return !this.convolution.inputGradient && direct?.pooledWeightGradient !== undefined && direct.supports(this.window(N));
+    return !this.convolution.inputGradient && kernels().directConvolution?.supports(this.window(N)) === true;
   }
 
   forward(x: Tensor): Tensor {

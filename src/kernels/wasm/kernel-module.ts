@@ -13,8 +13,9 @@ import { kernelsWasmBase64 } from './kernels-wasm-bytes.js';
 
 export type KernelBuild = 'wasm-relaxed-simd' | 'wasm-simd';
 
-const plainBytes = Buffer.from(kernelsWasmBase64, 'base64');
-const relaxedBytes = Buffer.from(kernelsRelaxedWasmBase64, 'base64');
+// Decoded only when tried: start-up pays for the build that runs.
+const plainBytes = () => Buffer.from(kernelsWasmBase64, 'base64');
+const relaxedBytes = () => Buffer.from(kernelsRelaxedWasmBase64, 'base64');
 
 // Node 20's V8 has relaxed SIMD behind a flag (on by default from V8 11.4, Node 22); the flag must be
 // set before the module is validated. process.getBuiltinModule keeps this file free of a static
@@ -35,14 +36,16 @@ export function kernelRequestProblem(): string | undefined {
   return wanted === undefined || ['', 'simd', 'relaxed'].includes(wanted) ? undefined : `must be simd or relaxed, got "${wanted}"`;
 }
 
-function chooseBuild(): { build: KernelBuild; bytes: typeof plainBytes } | undefined {
+function chooseBuild(): { build: KernelBuild; bytes: ReturnType<typeof plainBytes> } | undefined {
   // No shared memory means no WebAssembly here at all (arena.ts).
   if (memory === undefined) return undefined;
   if (wanted !== 'simd') {
     enableRelaxedSimd();
-    if (WebAssembly.validate(relaxedBytes)) return { build: 'wasm-relaxed-simd', bytes: relaxedBytes };
+    const bytes = relaxedBytes();
+    if (WebAssembly.validate(bytes)) return { build: 'wasm-relaxed-simd', bytes };
   }
-  return WebAssembly.validate(plainBytes) ? { build: 'wasm-simd', bytes: plainBytes } : undefined;
+  const bytes = plainBytes();
+  return WebAssembly.validate(bytes) ? { build: 'wasm-simd', bytes } : undefined;
 }
 
 const chosen = chooseBuild();
