@@ -19,6 +19,16 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath, args: flags });
 }
 
+/** Console errors and uncaught exceptions of `page`, from now on, in the array returned. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (entry) => {
+    if (entry.type() === 'error') errors.push(entry.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
 export interface OfflinePage {
   page: Page;
   /** Every URL the page tried to fetch that was not a local file: blocked, and kept here. */
@@ -30,7 +40,6 @@ export interface OfflinePage {
 export async function openOffline(browser: Browser, file: string): Promise<OfflinePage> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const outside: string[] = [];
-  const errors: string[] = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();
     if (url.startsWith('file:')) return route.continue();
@@ -38,10 +47,7 @@ export async function openOffline(browser: Browser, file: string): Promise<Offli
     return route.abort('internetdisconnected');
   });
   const page = await context.newPage();
-  page.on('console', (entry) => {
-    if (entry.type() === 'error') errors.push(entry.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
+  const errors = collectErrors(page);
   await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
   return { page, outside, errors };
 }

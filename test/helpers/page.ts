@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { collectErrors } from './browser.js';
 
 export interface ServedPage {
   page: Page;
@@ -28,7 +29,6 @@ export async function openServedPage(browser: Browser, url: string, options: Pag
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, bypassCSP, hasTouch });
   const origin = new URL(url).origin;
   const outside: string[] = [];
-  const errors: string[] = [];
   await context.route('**/*', async (route) => {
     const requested = route.request().url();
     if (new URL(requested).origin === origin && !withoutIsolation) return route.continue();
@@ -43,10 +43,7 @@ export async function openServedPage(browser: Browser, url: string, options: Pag
     return route.abort('internetdisconnected');
   });
   const page = await context.newPage();
-  page.on('console', (entry) => {
-    if (entry.type() === 'error') errors.push(entry.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
+  const errors = collectErrors(page);
   await page.goto(url);
   await page.locator('body[data-ready="true"]').waitFor({ timeout: 20_000 });
   return { page, outside, errors };
