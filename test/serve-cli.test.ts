@@ -1,7 +1,7 @@
 // `cnn serve` as a command: it prints its URL, serves the built page, the presets and MNIST from its
 // table, stops cleanly on Ctrl-C, and turns a busy port or a bad snapshot into one line.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,30 @@ describe('cnn serve', () => {
       expect(JSON.parse((await rawRequest(server.port, '/model.json')).body).metadata.model).toBe('lenet');
     } finally {
       await server.stop();
+    }
+  });
+
+  it('--open hands the URL to the platform opener, and says so in one line where there is none', async () => {
+    if (process.platform !== 'linux') return; // the opener faked here is xdg-open
+    // A PATH holding only node and a stand-in xdg-open that writes down what it was asked to open.
+    const bin = mkdtempSync(join(tmpdir(), 'cnn-open-'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    const opened = join(bin, 'opened.txt');
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\necho "$1" > '${opened}'\n`);
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    const withOpener = await startServe(['--open'], { env: { PATH: bin } });
+    try {
+      await expect.poll(() => existsSync(opened) && readFileSync(opened, 'utf8'), { timeout: 10_000 }).toBe(`${withOpener.url}\n`);
+    } finally {
+      expect((await withOpener.stop()).stderr).not.toContain('--open');
+    }
+    const bare = mkdtempSync(join(tmpdir(), 'cnn-open-'));
+    symlinkSync(process.execPath, join(bare, 'node'));
+    const without = await startServe(['--open'], { env: { PATH: bare } });
+    try {
+      await without.stderrMatches(/cnn: --open: no browser to open here; visit http:\/\/127\.0\.0\.1:\d+\/\n/);
+    } finally {
+      expect((await without.stop()).stderr).toContain(`visit ${without.url}\n`);
     }
   });
 
