@@ -1,5 +1,6 @@
 // Momentum: a velocity that remembers past gradients. v <- m v - lr dW; W <- W + v.
 
+import { flushSubnormal } from '../kernels/elementwise.js';
 import type { FloatArray } from '../tensor/tensor.js';
 import { Optimizer } from './optimizer.js';
 
@@ -14,7 +15,7 @@ export class Momentum extends Optimizer {
   protected updateOne(w: FloatArray, g: FloatArray, [v]: FloatArray[]): void {
     const { learningRate: lr, momentum } = this;
     for (let i = 0; i < w.length; i++) {
-      v[i] = momentum * v[i] - lr * g[i];
+      v[i] = flushSubnormal(momentum * v[i] - lr * g[i]);
       w[i] += v[i];
     }
   }

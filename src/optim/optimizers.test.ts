@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Param } from '../layers/layer.js';
+import { float32Smallest } from '../kernels/elementwise.js';
 import { createOptimizer, optimizerNames } from './index.js';
 
 // Two steps from w = [1, -2] with gradients [0.5, -0.25] then [0.1, 0.2], default hyperparameters.
@@ -60,4 +61,26 @@ describe('optimizers: the first two steps match hand-computed values', () => {
     expect(() => createOptimizer('adam', Number.NaN)).toThrow(/learning rate/);
     expect(() => createOptimizer('lion')).toThrow(/unknown optimizer "lion"/);
   });
+});
+
+describe('optimizer state that decays to a subnormal number becomes zero', () => {
+  // After one gradient, a weight whose gradient stays zero has a state that only decays; within a few
+  // thousand steps it would fall below float32's smallest normal number, where arithmetic is a
+  // hundred times slower (see kernels/elementwise.ts). On a Float32Array, as training keeps it.
+  for (const name of ['momentum', 'nesterov', 'rmsprop', 'adam']) {
+    it(name, () => {
+      const p: Param = { name: 'w', value: { shape: [1], data: new Float32Array([0.5]) }, grad: { shape: [1], data: new Float32Array([1e-3]) } };
+      const optimizer = createOptimizer(name);
+      optimizer.update([p]);
+      p.grad.data[0] = 0;
+      const state = () => Array.from(optimizer.stateViews().slots.get('w')!, (slot) => slot[0]);
+      let steps = 1;
+      while (state().some((value) => value !== 0) && steps < 200_000) {
+        expect(state().every((value) => value === 0 || Math.abs(value) >= float32Smallest), `step ${steps}: ${state()}`).toBe(true);
+        optimizer.update([p]);
+        steps++;
+      }
+      expect(state()).toEqual(state().map(() => 0));
+    });
+  }
 });

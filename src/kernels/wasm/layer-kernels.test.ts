@@ -6,6 +6,7 @@ import { firstMismatch } from '../../../test/helpers/compare.js';
 import { convOutSize } from '../../tensor/geometry.js';
 import { Random } from '../../tensor/random.js';
 import * as reference from '../elementwise.js';
+import { float32Smallest } from '../elementwise.js';
 import { lrnBackward, lrnForward } from '../normalization.js';
 import { conv2dDirect, convReluPoolDirect, convWeightGradientDirect, convWeightGradientPooled } from '../conv-direct.js';
 import { gemmNaive } from '../gemm.js';
@@ -15,10 +16,10 @@ import { wasmKernels as wasm } from './wasm-kernels.js';
 
 const random = new Random(21);
 
-function arena(length: number, fill: () => number = () => random.uniform() * 2 - 1): Float32Array {
+function arena(length: number, fill: (index: number) => number = () => random.uniform() * 2 - 1): Float32Array {
   const view = wasm.allocate(length, 'float32') as Float32Array;
   expect(addressOf(view), 'allocated in the arena').toBeGreaterThanOrEqual(0);
-  for (let i = 0; i < length; i++) view[i] = fill();
+  for (let i = 0; i < length; i++) view[i] = fill(i);
   return view;
 }
 
@@ -267,6 +268,25 @@ describe('WebAssembly layer kernels equal the TypeScript reference', () => {
       expect(firstMismatch(v, ve, 1e-9, 1e-5)).toBeUndefined();
     });
   }
+
+  it('adam update sets moments that decay below float32\'s smallest normal number to zero, as the reference does', () => {
+    // Weights with no gradient: m shrinks by beta1, v by beta2. 1.05 and 2 times the smallest normal
+    // number shrink to a subnormal (flushed) and to a normal number (kept); 9 lanes reach the scalar tail.
+    const n = 9;
+    const start = (i: number) => (i % 2 === 0 ? 1.05 : 2) * float32Smallest;
+    const [w, g, m, v] = [arena(n, (i) => i - 4), arena(n, () => 0), arena(n, start), arena(n, start)];
+    const [we, me, ve] = [w, m, v].map((a) => Float64Array.from(a));
+    const weights = Float32Array.from(w);
+    wasm.adamUpdate(w, g, m, v, n, 0.001, 0.9, 0.999);
+    reference.adamUpdate(we, Float64Array.from(g), me, ve, n, 0.001, 0.9, 0.999);
+    for (const moments of [m, me]) {
+      expect(Array.from(moments, (value, i) => (i % 2 === 0 ? value === 0 : value > float32Smallest))).toEqual(Array(n).fill(true));
+    }
+    // v: 0.999 x 1.05 stays normal, so only m is flushed there.
+    expect(Array.from(v, (value) => value >= float32Smallest)).toEqual(Array(n).fill(true));
+    expect(firstMismatch(v, ve, 1e-45, 1e-6)).toBeUndefined();
+    expect(firstMismatch(w, weights, 0, 0)).toBeUndefined();
+  });
 
   for (const [transA, transB, M, N, K] of [[false, true, 576, 30, 25], [true, false, 30, 25, 576], [false, false, 13, 17, 19]] as const) {
     it(`matrix product on arena operands, no copies: M=${M} N=${N} K=${K} transA=${transA} transB=${transB}`, () => {
