@@ -74,8 +74,10 @@ export function convWeightGradientDirect(
   }
 }
 
-// The convolution, then ReLU and max pooling (pool's geometry, no padding) of its maps: out and
-// argmax as maxPoolForward gives them. The reference takes the two steps one after the other.
+// The convolution, then ReLU and max pooling (pool's geometry, no padding) of its maps: out as
+// maxPoolForward gives it, and for each pooled unit its winner, where the winner's patch starts in
+// the image (oh * W + ow), or -1 where the maximum is not above zero: ReLU stopped its gradient (NaN
+// too). The reference takes the steps one after the other.
 export function convReluPoolDirect(
   x: FloatArray,
   weights: FloatArray,
@@ -84,23 +86,27 @@ export function convReluPoolDirect(
   g: WindowGeometry,
   pool: PoolGeometry,
   out: FloatArray,
-  argmax: Int32Array,
+  winners: Int32Array,
 ): void {
   const maps = out instanceof Float64Array ? new Float64Array(g.N * F * g.OH * g.OW) : new Float32Array(g.N * F * g.OH * g.OW);
   conv2dDirect(x, weights, bias, F, g, maps);
-  maxPoolForward(maps, pool, out, argmax, true);
+  maxPoolForward(maps, pool, out, winners, true);
+  const plane = g.OH * g.OW;
+  for (let o = 0; o < pool.planes * pool.OH * pool.OW; o++) {
+    const within = winners[o] % plane;
+    winners[o] = out[o] > 0 ? Math.floor(within / g.OW) * g.W + (within % g.OW) : -1;
+  }
 }
 
 // The weight gradient when the convolution's output went through ReLU and then max pooling: the
-// gradient reaches only the position each window's maximum came from (argmax, as maxPoolForward
-// gives it), and only where ReLU let it through (pooled > 0). This reference builds that dout in
-// full, as the ReLU and pooling layers' backward passes would, then takes the gradient above.
-// dpool, pooled and argmax are (N,F,PH,PW), pool.planes * pool.OH * pool.OW values.
+// gradient reaches only the position each window's maximum came from, and only where ReLU let it
+// through (winners as convReluPoolDirect gives them). This reference builds that dout in full, as the
+// ReLU and pooling layers' backward passes would, then takes the gradient above. dpool and winners
+// are (N,F,PH,PW), pool.planes * pool.OH * pool.OW values.
 export function convWeightGradientPooled(
   x: FloatArray,
   dpool: FloatArray,
-  pooled: FloatArray,
-  argmax: Int32Array,
+  winners: Int32Array,
   pool: PoolGeometry,
   F: number,
   g: WindowGeometry,
@@ -108,6 +114,11 @@ export function convWeightGradientPooled(
   db: FloatArray,
 ): void {
   const dout = new Float64Array(g.N * F * g.OH * g.OW);
-  for (let o = 0; o < pool.planes * pool.OH * pool.OW; o++) if (pooled[o] > 0) dout[argmax[o]] += dpool[o];
+  const units = pool.OH * pool.OW;
+  for (let o = 0; o < pool.planes * units; o++) {
+    if (winners[o] < 0) continue;
+    const plane = Math.floor(o / units);
+    dout[plane * g.OH * g.OW + Math.floor(winners[o] / g.W) * g.OW + (winners[o] % g.W)] += dpool[o];
+  }
   convWeightGradientDirect(x, dout, F, g, dW, db);
 }

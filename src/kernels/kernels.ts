@@ -52,18 +52,20 @@ export interface DirectConvolution {
   weightGradient(x: FloatArray, dout: FloatArray, F: number, g: WindowGeometry, dW: FloatArray, db: FloatArray): void;
   /**
    * forward, then ReLU and max pooling (geometry `pool`, no padding) of its maps, without keeping the
-   * maps: out and argmax as maxPoolForward gives them; see convReluPoolDirect.
+   * maps: out (N,F,PH,PW) as maxPoolForward gives it, and winners: for each pooled unit, where the
+   * patch of its window's winner starts in the image (oh * W + ow), or -1 where the maximum is not
+   * above zero (ReLU stopped its gradient); see convReluPoolDirect.
    */
   forwardPooled(
     x: FloatArray, weights: FloatArray, bias: FloatArray, F: number, g: WindowGeometry, pool: PoolGeometry, out: FloatArray,
-    argmax: Int32Array,
+    winners: Int32Array,
   ): void;
   /**
    * The weight gradient from the gradient of ReLU then max pooling (geometry `pool`, no padding) after the
-   * convolution: dpool, the pooled outputs and their argmax; see convWeightGradientPooled.
+   * convolution: dpool and the winners forwardPooled gave; see convWeightGradientPooled.
    */
   pooledWeightGradient(
-    x: FloatArray, dpool: FloatArray, pooled: FloatArray, argmax: Int32Array, pool: PoolGeometry, F: number, g: WindowGeometry,
+    x: FloatArray, dpool: FloatArray, winners: Int32Array, pool: PoolGeometry, F: number, g: WindowGeometry,
     dW: FloatArray, db: FloatArray,
   ): void;
 }

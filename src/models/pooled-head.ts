@@ -1,10 +1,11 @@
 // The head convolution -> ReLU -> max pooling of a network such as the SimpleConvNet, run as two
 // kernels instead of five passes. Forward: image by image, the convolution (as its layer runs it)
 // and then ReLU and pooling in one pass over its maps while they are in the cache (the same values
-// and argmax as the three layers; the maps of a batch are never kept). Backward: the convolution's
-// weight gradient straight from the pooled gradient, where only each window's winner, and only where
-// ReLU let it through, has a gradient at all: a quarter of the positions or fewer, where the three
-// layers' backward passes would write the full gradient map and then multiply all its zeros.
+// as the three layers; the maps of a batch are never kept), noting each window's winner as where its
+// patch starts in the image, or -1 where ReLU stopped it. Backward: the convolution's weight gradient
+// straight from the pooled gradient, where only each window's winner, and only where ReLU let it
+// through, has a gradient at all: a quarter of the positions or fewer, where the three layers'
+// backward passes would write the full gradient map and then multiply all its zeros.
 // The three layers stay what they are (specs, weights, each one's own forward for `cnn activations`);
 // this only changes how a network runs them. It applies when the convolution is the first layer
 // (no input gradient) and the backend convolves it directly, and the pooling has no padding.
@@ -24,7 +25,7 @@ export class PooledHead {
   /** How many of the network's layers the head stands for. */
   readonly length = 3;
   private readonly scratch = new Scratch();
-  private argmax: Int32Array = new Int32Array(0);
+  private winners: Int32Array = new Int32Array(0);
   private input: Tensor | undefined;
   private out: Tensor | undefined;
 
@@ -52,9 +53,9 @@ export class PooledHead {
     const [C, OH, OW] = this.pooling.outputShape;
     const [weights, bias] = this.convolution.params();
     const out = this.scratch.get('out', N * C * OH * OW, dtypeOf(weights.value.data));
-    this.argmax = this.scratch.getIndices('argmax', out.length);
+    this.winners = this.scratch.getIndices('winners', out.length);
     kernels().directConvolution!.forwardPooled(
-      x.data, weights.value.data, bias.value.data, C, this.window(N), this.poolGeometry(N), out, this.argmax,
+      x.data, weights.value.data, bias.value.data, C, this.window(N), this.poolGeometry(N), out, this.winners,
     );
     this.input = x;
     this.out = { shape: [N, C, OH, OW], data: out };
@@ -69,7 +70,7 @@ export class PooledHead {
     const [weights, bias] = this.convolution.params();
     const F = this.convolution.outputShape[0];
     kernels().directConvolution!.pooledWeightGradient(
-      input.data, dout.data, out.data, this.argmax, this.poolGeometry(out.shape[0]), F, this.window(out.shape[0]), weights.grad.data, bias.grad.data,
+      input.data, dout.data, this.winners, this.poolGeometry(out.shape[0]), F, this.window(out.shape[0]), weights.grad.data, bias.grad.data,
     );
   }
 

@@ -341,20 +341,26 @@ describe('WebAssembly layer kernels equal the TypeScript reference', () => {
       const pooled = arena(N * F * PH * PH);
       const argmax = wasm.allocateIndices(pooled.length);
       wasm.maxPoolForward(maps, pool, pooled, argmax, true);
-      // The fused forward, image by image through a workspace, gives the two passes' numbers exactly.
-      const [fused, fusedArgmax] = [arena(pooled.length), wasm.allocateIndices(pooled.length)];
-      direct.forwardPooled(x, weights, bias, F, g, pool, fused, fusedArgmax);
+      // The fused forward, image by image through a workspace, gives the two passes' numbers exactly,
+      // and each winner as where its patch starts in the image (or -1 where ReLU stopped it).
+      const [fused, winners] = [arena(pooled.length), wasm.allocateIndices(pooled.length)];
+      direct.forwardPooled(x, weights, bias, F, g, pool, fused, winners);
       expect(firstMismatch(fused, pooled, 0, 0)).toBeUndefined();
-      expect(firstMismatch(fusedArgmax, argmax, 0, 0)).toBeUndefined();
-      const [expectedPooled, expectedArgmax] = [new Float64Array(pooled.length), new Int32Array(pooled.length)];
-      convReluPoolDirect(Float64Array.from(x), Float64Array.from(weights), Float64Array.from(bias), F, g, pool, expectedPooled, expectedArgmax);
+      const expectedWinners = Array.from(argmax, (index, o) => {
+        const within = index % (g.OH * g.OW);
+        return pooled[o] > 0 ? Math.floor(within / g.OW) * g.W + (within % g.OW) : -1;
+      });
+      expect(Array.from(winners)).toEqual(expectedWinners);
+      const [expectedPooled, referenceWinners] = [new Float64Array(pooled.length), new Int32Array(pooled.length)];
+      convReluPoolDirect(Float64Array.from(x), Float64Array.from(weights), Float64Array.from(bias), F, g, pool, expectedPooled, referenceWinners);
       expect(firstMismatch(fused, expectedPooled, 1e-5, 1e-5)).toBeUndefined();
+      expect(Array.from(referenceWinners)).toEqual(expectedWinners);
       expect(pooled.some((value) => value === 0) && pooled.some((value) => value > 0), 'some windows pass, some do not').toBe(true);
       const dpool = arena(pooled.length);
       const [dW, db] = [arena(weights.length), arena(F)];
       const [expectedDW, expectedDb] = [new Float64Array(weights.length), new Float64Array(F)];
-      direct.pooledWeightGradient(x, dpool, pooled, argmax, pool, F, g, dW, db);
-      convWeightGradientPooled(Float64Array.from(x), Float64Array.from(dpool), pooled, argmax, pool, F, g, expectedDW, expectedDb);
+      direct.pooledWeightGradient(x, dpool, winners, pool, F, g, dW, db);
+      convWeightGradientPooled(Float64Array.from(x), Float64Array.from(dpool), winners, pool, F, g, expectedDW, expectedDb);
       const bound = 1e-5 * Math.sqrt(N * PH * PH);
       expect(firstMismatch(dW, expectedDW, bound, 1e-4)).toBeUndefined();
       expect(firstMismatch(db, expectedDb, bound, 1e-4)).toBeUndefined();

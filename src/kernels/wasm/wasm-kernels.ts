@@ -30,6 +30,7 @@ interface KernelExports {
   rowsToPlanes(product: number, bias: number, N: number, F: number, P: number, out: number): void;
   planesToRows(dout: number, N: number, F: number, P: number, rows: number, dbias: number): void;
   maxPoolForward(x: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, out: number, argmax: number, relu: boolean): void;
+  maxPoolWinners(x: number, planes: number, H: number, W: number, size: number, stride: number, OH: number, OW: number, out: number, winners: number, imageW: number): void;
   maxPoolBackward(dout: number, argmax: number, outputs: number, dx: number, zeroFrom: number, zeroCount: number): void;
   averagePoolForward(x: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, out: number): void;
   averagePoolBackward(dout: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, dx: number): void;
@@ -41,8 +42,8 @@ interface KernelExports {
   addInto(target: number, source: number, n: number): void;
   convolutionForward(x: number, weights: number, bias: number, first: number, count: number, C: number, H: number, W: number, F: number, K: number, OH: number, OW: number, out: number): void;
   convolutionWeightGradient(x: number, dout: number, N: number, C: number, H: number, W: number, first: number, count: number, F: number, K: number, OH: number, OW: number, dW: number, db: number): void;
-  convolutionReluPool(x: number, weights: number, bias: number, first: number, count: number, C: number, H: number, W: number, F: number, K: number, size: number, stride: number, scratch: number, out: number, argmax: number): void;
-  convolutionWeightGradientPooled(x: number, dpool: number, pooled: number, argmax: number, N: number, C: number, H: number, W: number, first: number, count: number, F: number, K: number, size: number, stride: number, dW: number, db: number): void;
+  convolutionReluPool(x: number, weights: number, bias: number, first: number, count: number, C: number, H: number, W: number, F: number, K: number, size: number, stride: number, scratch: number, out: number, winners: number): void;
+  convolutionWeightGradientPooled(x: number, dpool: number, winners: number, N: number, C: number, H: number, W: number, first: number, count: number, F: number, K: number, size: number, stride: number, dW: number, db: number): void;
 }
 
 const available = kernelsModule !== undefined;
@@ -255,15 +256,17 @@ const directConvolution: DirectConvolution = {
       at[0], at[1], g.N, g.C, g.H, g.W, f0, f1 - f0, F, g.KH, g.OH, g.OW, at[2], at[3],
     ]);
   },
-  forwardPooled(x, weights, bias, F, g, pool, out, argmax) {
-    const at = addresses(arenaInput(x, g.N * g.C * g.H * g.W), weights, bias, out, argmax);
-    if (!wasm || !at) return convReluPoolDirect(x, weights, bias, F, g, pool, out, argmax);
+  forwardPooled(x, weights, bias, F, g, pool, out, winners) {
+    const at = addresses(arenaInput(x, g.N * g.C * g.H * g.W), weights, bias, out, winners);
+    if (!wasm || !at) return convReluPoolDirect(x, weights, bias, F, g, pool, out, winners);
     // Each thread convolves its images into its own matrix-product workspace, where one image's maps
     // must fit (they do for any first layer on MNIST: 30 maps of 24x24 take an eighth of it).
     if (4 * F * g.OH * g.OW > wasm.workspaceBytes()) {
-      const maps = arenaFloat32(g.N * F * g.OH * g.OW) ?? new Float32Array(g.N * F * g.OH * g.OW);
+      const maps = arenaFloat32(g.N * F * g.OH * g.OW);
+      const mapsAt = maps === undefined ? -1 : addressOf(maps);
+      if (maps === undefined || mapsAt < 0) return convReluPoolDirect(x, weights, bias, F, g, pool, out, winners);
       directConvolution.forward(x, weights, bias, F, g, maps);
-      wasmKernels.maxPoolForward(maps, pool, out, argmax, true);
+      wasm.maxPoolWinners(mapsAt, g.N * F, g.OH, g.OW, pool.size, pool.stride, pool.OH, pool.OW, at[3], at[4], g.W);
       return;
     }
     const threads = threadCount() > 1 && g.N * F * g.OH * g.OW * g.C * g.KH * g.KW >= parallelThreshold ? threadCount() : 1;
@@ -274,12 +277,12 @@ const directConvolution: DirectConvolution = {
     if (jobs.length === 1) runJob(jobs[0]);
     else runParallel(jobs);
   },
-  pooledWeightGradient(x, dpool, pooled, argmax, pool, F, g, dW, db) {
-    const at = addresses(arenaInput(x, g.N * g.C * g.H * g.W), dpool, pooled, argmax, dW, db);
-    if (!wasm || !at) return convWeightGradientPooled(x, dpool, pooled, argmax, pool, F, g, dW, db);
+  pooledWeightGradient(x, dpool, winners, pool, F, g, dW, db) {
+    const at = addresses(arenaInput(x, g.N * g.C * g.H * g.W), dpool, winners, dW, db);
+    if (!wasm || !at) return convWeightGradientPooled(x, dpool, winners, pool, F, g, dW, db);
     // Split by filters, as the dense gradient: each thread owns its filters' weights.
     parallelRanges('convolutionWeightGradientPooled', F, g.N * F * pool.OH * pool.OW * g.C * g.KH * g.KW, 1, (f0, f1) => [
-      at[0], at[1], at[2], at[3], g.N, g.C, g.H, g.W, f0, f1 - f0, F, g.KH, pool.size, pool.stride, at[4], at[5],
+      at[0], at[1], at[2], g.N, g.C, g.H, g.W, f0, f1 - f0, F, g.KH, pool.size, pool.stride, at[3], at[4],
     ]);
   },
 };

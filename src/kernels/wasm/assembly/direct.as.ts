@@ -4,7 +4,7 @@
 // itself: four neighbouring outputs at a time in one vector, one row of KW weights held in
 // registers. The TypeScript reference is conv2dDirect in ../../conv-direct.ts.
 
-import { maxPoolForward } from './layers.as';
+import { maxPoolWinners } from './layers.as';
 import { madd } from './simd.as';
 
 // x (N,C,H,W), weights (F,C,K,K), bias (F) -> out (N,F,OH,OW) for images first..first+count.
@@ -49,10 +49,11 @@ export function convolutionForward(
 // The convolution, then ReLU and max pooling (no padding), image by image: each image's F maps go
 // to `scratch` (this thread's workspace, F*OH*OW floats) and are pooled from there while still in
 // the cache, so the maps of the whole batch are never written out to memory and read back. out and
-// argmax are (N,F,PH,PW) as maxPoolForward gives them over all the maps (N,F,OH,OW) at once.
+// winners are (N,F,PH,PW): the pooled values, and each one's winner as maxPoolWinners gives it
+// (where its patch starts in its image, or -1 where ReLU stopped it).
 export function convolutionReluPool(
   x: usize, weights: usize, bias: usize, first: i32, count: i32, C: i32, H: i32, W: i32, F: i32, K: i32,
-  size: i32, stride: i32, scratch: usize, out: usize, argmax: usize,
+  size: i32, stride: i32, scratch: usize, out: usize, winners: usize,
 ): void {
   const OH = H - K + 1;
   const OW = W - K + 1;
@@ -62,19 +63,7 @@ export function convolutionReluPool(
   for (let n = first; n < first + count; n++) {
     convolutionForward(x + (<usize>(n * C * H * W) << 2), weights, bias, 0, 1, C, H, W, F, K, OH, OW, scratch);
     const image = <usize>(n * pooled) << 2;
-    maxPoolForward(scratch, 0, F, OH, OW, size, stride, 0, PH, PW, out + image, argmax + image, true);
-    // The winners' indices count from this image's maps; as indices into the batch's maps they
-    // start n*F*OH*OW further on.
-    const shift = i32x4.splat(n * F * OH * OW);
-    let i = 0;
-    for (; i + 4 <= pooled; i += 4) {
-      const at = argmax + image + (<usize>i << 2);
-      v128.store(at, i32x4.add(v128.load(at), shift));
-    }
-    for (; i < pooled; i++) {
-      const at = argmax + image + (<usize>i << 2);
-      store<i32>(at, load<i32>(at) + n * F * OH * OW);
-    }
+    maxPoolWinners(scratch, F, OH, OW, size, stride, PH, PW, out + image, winners + image, W);
   }
 }
 
@@ -261,86 +250,77 @@ function weightRow(
 
 // The weight gradient of a first convolution whose output went through ReLU and max pooling without
 // padding, straight from the pooled gradient: the gradient reaches only the position each window's
-// maximum came from, and only where ReLU let it through (pooled > 0); the dense kernel above would
-// multiply the zeros of the other positions too, three quarters of them for 2x2 pooling. dpool,
-// pooled and argmax are (N,F,PH,PW), argmax the flat index into the convolution's output (N,F,OH,OW)
-// as maxPoolForward gives it; the pooling windows are size x size at `stride`. dW and db as
-// convolutionWeightGradient, for filters first..first+count; the convolution has stride 1 and no
-// padding, so OH = H-K+1 and OW = W-K+1.
+// maximum came from, and only where ReLU let it through; the dense kernel above would multiply the
+// zeros of the other positions too, three quarters of them for 2x2 pooling. dpool and winners are
+// (N,F,PH,PW), winners as convolutionReluPool gives them (a patch's start in its image, or -1).
+// dW and db as convolutionWeightGradient, for filters first..first+count; the convolution has
+// stride 1 and no padding, so OH = H-K+1 and OW = W-K+1.
 export function convolutionWeightGradientPooled(
-  x: usize, dpool: usize, pooled: usize, argmax: usize, N: i32, C: i32, H: i32, W: i32, first: i32, count: i32,
+  x: usize, dpool: usize, winners: usize, N: i32, C: i32, H: i32, W: i32, first: i32, count: i32,
   F: i32, K: i32, size: i32, stride: i32, dW: usize, db: usize,
 ): void {
-  const OH = H - K + 1;
-  const OW = W - K + 1;
-  const PH = (OH - size) / stride + 1;
-  const PW = (OW - size) / stride + 1;
+  const PH = (H - K + 1 - size) / stride + 1;
+  const PW = (W - K + 1 - size) / stride + 1;
+  const units = PH * PW;
   for (let f = first; f < first + count; f++) {
-    let biasSum: f32 = 0;
+    let biasSum = f32x4.splat(0);
+    let tail: f32 = 0;
     for (let n = 0; n < N; n++) {
-      const units = (n * F + f) * PH * PW;
-      for (let p = 0; p < PH * PW; p++) biasSum += gradientAt(dpool, pooled, units + p);
+      const plane = <usize>((n * F + f) * units) << 2;
+      let u = 0;
+      for (; u + 4 <= units; u += 4) {
+        const at = plane + (<usize>u << 2);
+        const passed = i32x4.gt_s(v128.load(winners + at), i32x4.splat(-1));
+        biasSum = f32x4.add(biasSum, v128.and(v128.load(dpool + at), passed));
+      }
+      for (; u < units; u++) {
+        const at = plane + (<usize>u << 2);
+        if (load<i32>(winners + at) >= 0) tail += load<f32>(dpool + at);
+      }
     }
-    store<f32>(db + (<usize>f << 2), biasSum);
+    store<f32>(db + (<usize>f << 2), horizontal(biasSum) + tail);
     for (let c = 0; c < C; c++) {
       const row = dW + (<usize>((f * C + c) * K * K) << 2);
-      if (K == 5) pooledRows5(x, dpool, pooled, argmax, N, C, H, W, f, F, c, size, stride, row);
-      else pooledRowsAny(x, dpool, pooled, argmax, N, C, H, W, f, F, c, K, size, stride, row);
+      if (K == 5) pooledRows5(x, dpool, winners, N, C, H, W, f, F, c, units, row);
+      else pooledRowsAny(x, dpool, winners, N, C, H, W, f, F, c, K, units, row);
     }
   }
-}
-
-// Where in the image the winner of pooled unit (ph, pw) takes its patch: its window's top-left
-// corner plus its place (dh, dw) in the window, read from its offset dh * OW + dw in the plane.
-@inline
-function patchStart(argmax: usize, unit: i32, planeStart: i32, ph: i32, pw: i32, stride: i32, W: i32, OW: i32): i32 {
-  const top = ph * stride;
-  const left = pw * stride;
-  let offset = load<i32>(argmax + (<usize>unit << 2)) - planeStart - top * OW - left;
-  const dh = <i32>(<u32>offset / <u32>OW);
-  offset -= dh * OW;
-  return (top + dh) * W + left + offset;
 }
 
 // For 5x5 filters, all in vectors: each filter row's kw 0..3 in one accumulator, and its kw 1..4 in
 // another whose last lane (kw 4) is the one kept. (Five more floats as scalars, or two passes of five
 // vectors, measured slower: V8 then keeps sums on the stack, or pays the per-unit work twice.)
 function pooledRows5(
-  x: usize, dpool: usize, pooled: usize, argmax: usize, N: i32, C: i32, H: i32, W: i32, f: i32, F: i32, c: i32,
-  size: i32, stride: i32, row: usize,
+  x: usize, dpool: usize, winners: usize, N: i32, C: i32, H: i32, W: i32, f: i32, F: i32, c: i32, units: i32, row: usize,
 ): void {
-  const OW = W - 4;
-  const PH = (H - 4 - size) / stride + 1;
-  const PW = (OW - size) / stride + 1;
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0), a4 = f32x4.splat(0);
   let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0), b4 = f32x4.splat(0);
   const step = <usize>W << 2;
   for (let n = 0; n < N; n++) {
-    let unit = (n * F + f) * PH * PW;
-    const planeStart = (n * F + f) * (H - 4) * OW;
+    const plane = <usize>((n * F + f) * units) << 2;
     const image = x + (<usize>((n * C + c) * H * W) << 2);
-    for (let ph = 0; ph < PH; ph++) {
-      for (let pw = 0; pw < PW; pw++, unit++) {
-        // Units ReLU stopped add nothing. On digits they come in runs (the blank margins give every
-        // window of a filter the same sign), so the branch is cheap where the work it skips is not.
-        if (!(load<f32>(pooled + (<usize>unit << 2)) > 0)) continue;
-        const g = f32x4.splat(load<f32>(dpool + (<usize>unit << 2)));
-        let at = image + (<usize>patchStart(argmax, unit, planeStart, ph, pw, stride, W, OW) << 2);
-        a0 = madd(g, v128.load(at), a0);
-        b0 = madd(g, v128.load(at, 4), b0);
-        at += step;
-        a1 = madd(g, v128.load(at), a1);
-        b1 = madd(g, v128.load(at, 4), b1);
-        at += step;
-        a2 = madd(g, v128.load(at), a2);
-        b2 = madd(g, v128.load(at, 4), b2);
-        at += step;
-        a3 = madd(g, v128.load(at), a3);
-        b3 = madd(g, v128.load(at, 4), b3);
-        at += step;
-        a4 = madd(g, v128.load(at), a4);
-        b4 = madd(g, v128.load(at, 4), b4);
-      }
+    const end = plane + (<usize>units << 2);
+    for (let at = plane; at < end; at += 4) {
+      // Units ReLU stopped add nothing. On digits they come in runs (the blank margins give every
+      // window of a filter the same sign), so the branch is cheap where the work it skips is not.
+      const start = load<i32>(winners + at);
+      if (start < 0) continue;
+      const g = v128.load32_splat(dpool + at);
+      let patch = image + (<usize>start << 2);
+      a0 = madd(g, v128.load(patch), a0);
+      b0 = madd(g, v128.load(patch, 4), b0);
+      patch += step;
+      a1 = madd(g, v128.load(patch), a1);
+      b1 = madd(g, v128.load(patch, 4), b1);
+      patch += step;
+      a2 = madd(g, v128.load(patch), a2);
+      b2 = madd(g, v128.load(patch, 4), b2);
+      patch += step;
+      a3 = madd(g, v128.load(patch), a3);
+      b3 = madd(g, v128.load(patch, 4), b3);
+      patch += step;
+      a4 = madd(g, v128.load(patch), a4);
+      b4 = madd(g, v128.load(patch, 4), b4);
     }
   }
   // Row kh is dW[kh*5 .. kh*5+4]: its kw 0..3, then kw 4 from the other sum; the next row's vector
@@ -359,38 +339,26 @@ function pooledRows5(
 
 // Any other filter size: every weight summed in memory, one float at a time.
 function pooledRowsAny(
-  x: usize, dpool: usize, pooled: usize, argmax: usize, N: i32, C: i32, H: i32, W: i32, f: i32, F: i32, c: i32,
-  K: i32, size: i32, stride: i32, row: usize,
+  x: usize, dpool: usize, winners: usize, N: i32, C: i32, H: i32, W: i32, f: i32, F: i32, c: i32, K: i32, units: i32,
+  row: usize,
 ): void {
-  const OW = W - K + 1;
-  const PH = (H - K + 1 - size) / stride + 1;
-  const PW = (OW - size) / stride + 1;
   memory.fill(row, 0, <usize>(K * K) << 2);
   for (let n = 0; n < N; n++) {
-    let unit = (n * F + f) * PH * PW;
-    const planeStart = (n * F + f) * (H - K + 1) * OW;
+    const plane = (n * F + f) * units;
     const image = x + (<usize>((n * C + c) * H * W) << 2);
-    for (let ph = 0; ph < PH; ph++) {
-      for (let pw = 0; pw < PW; pw++, unit++) {
-        if (!(load<f32>(pooled + (<usize>unit << 2)) > 0)) continue;
-        const g = load<f32>(dpool + (<usize>unit << 2));
-        const start = image + (<usize>patchStart(argmax, unit, planeStart, ph, pw, stride, W, OW) << 2);
-        for (let kh = 0; kh < K; kh++) {
-          for (let kw = 0; kw < K; kw++) {
-            const weight = row + (<usize>(kh * K + kw) << 2);
-            store<f32>(weight, load<f32>(weight) + g * load<f32>(start + (<usize>(kh * W + kw) << 2)));
-          }
+    for (let u = plane; u < plane + units; u++) {
+      const start = load<i32>(winners + (<usize>u << 2));
+      if (start < 0) continue;
+      const g = load<f32>(dpool + (<usize>u << 2));
+      const patch = image + (<usize>start << 2);
+      for (let kh = 0; kh < K; kh++) {
+        for (let kw = 0; kw < K; kw++) {
+          const weight = row + (<usize>(kh * K + kw) << 2);
+          store<f32>(weight, load<f32>(weight) + g * load<f32>(patch + (<usize>(kh * W + kw) << 2)));
         }
       }
     }
   }
-}
-
-// A pooled unit's gradient where ReLU let it through (its pooled value > 0), else 0.
-@inline
-function gradientAt(dpool: usize, pooled: usize, unit: i32): f32 {
-  const at = <usize>unit << 2;
-  return select<f32>(load<f32>(dpool + at), 0, load<f32>(pooled + at) > 0);
 }
 
 function weightRowScalar(

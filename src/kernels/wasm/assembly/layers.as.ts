@@ -155,33 +155,54 @@ export function maxPoolForward(
   x: usize, first: i32, planes: i32, H: i32, W: i32, size: i32, stride: i32, pad: i32, OH: i32, OW: i32,
   out: usize, argmax: usize, relu: bool,
 ): void {
+  if (relu) maxPool(x, first, planes, H, W, size, stride, pad, OH, OW, out, argmax, true, false, 0);
+  else maxPool(x, first, planes, H, W, size, stride, pad, OH, OW, out, argmax, false, false, 0);
+}
+
+// ReLU then max pooling of the maps a convolution (stride 1, no padding) made from images imageW
+// wide, for the fused head (direct.as.ts): each winner is given as where its patch starts in the
+// image, h * imageW + w, or -1 where the maximum is not above zero (ReLU stopped its gradient), so
+// that the weight gradient reads its patch with no index arithmetic and no second test.
+export function maxPoolWinners(
+  x: usize, planes: i32, H: i32, W: i32, size: i32, stride: i32, OH: i32, OW: i32, out: usize, winners: usize, imageW: i32,
+): void {
+  maxPool(x, 0, planes, H, W, size, stride, 0, OH, OW, out, winners, true, true, imageW);
+}
+
+// Both of the above: the index is base + h * W + w (argmax), or with winners h * imageW + w or -1.
+// relu and winners are constants at each call, so each use gets its own loops without the tests.
+@inline
+function maxPool(
+  x: usize, first: i32, planes: i32, H: i32, W: i32, size: i32, stride: i32, pad: i32, OH: i32, OW: i32,
+  out: usize, argmax: usize, relu: bool, winners: bool, imageW: i32,
+): void {
   if (size == 2 && stride == 2 && pad == 0) {
-    if (relu) maxPool2x2(x, first, planes, H, W, OH, OW, out, argmax, true);
-    else maxPool2x2(x, first, planes, H, W, OH, OW, out, argmax, false);
+    maxPool2x2(x, first, planes, H, W, OH, OW, out, argmax, relu, winners, imageW);
     return;
   }
+  const row = winners ? imageW : W;
   let o: usize = <usize>(first * OH * OW);
   for (let plane = first; plane < first + planes; plane++) {
     const base = plane * H * W;
+    const indexBase = winners ? 0 : base;
     for (let oh = 0; oh < OH; oh++) {
       const h0 = max(oh * stride - pad, 0);
       const h1 = min(oh * stride - pad + size, H);
       for (let ow = 0; ow < OW; ow++) {
         const w0 = max(ow * stride - pad, 0);
         const w1 = min(ow * stride - pad + size, W);
-        let where = base + h0 * W + w0;
-        let best = valueAt(x, where, relu);
+        let where = indexBase + h0 * row + w0;
+        let best = valueAt(x, base + h0 * W + w0, relu);
         for (let h = h0; h < h1; h++) {
           for (let w = w0; w < w1; w++) {
-            const index = base + h * W + w;
-            const value = valueAt(x, index, relu);
+            const value = valueAt(x, base + h * W + w, relu);
             const better = value > best;
             best = select<f32>(value, best, better);
-            where = select<i32>(index, where, better);
+            where = select<i32>(indexBase + h * row + w, where, better);
           }
         }
         store<f32>(out + (o << 2), best);
-        store<i32>(argmax + (o << 2), where);
+        store<i32>(argmax + (o << 2), winners ? select<i32>(where, -1, best > 0) : where);
         o++;
       }
     }
@@ -207,19 +228,21 @@ function lanesOf(vector: v128, relu: bool): v128 {
 // (top-left, top-right, bottom-left, bottom-right), so ties resolve as in the general loop.
 @inline
 function maxPool2x2(
-  x: usize, first: i32, planes: i32, H: i32, W: i32, OH: i32, OW: i32, out: usize, argmax: usize, relu: bool,
+  x: usize, first: i32, planes: i32, H: i32, W: i32, OH: i32, OW: i32, out: usize, argmax: usize, relu: bool, winners: bool,
+  imageW: i32,
 ): void {
+  const row = winners ? imageW : W;
   const right = i32x4.splat(1);
-  const below = i32x4.splat(W);
-  const belowRight = i32x4.splat(W + 1);
+  const below = i32x4.splat(row);
+  const belowRight = i32x4.splat(row + 1);
   const lanes = i32x4(0, 2, 4, 6);
   let o: usize = <usize>(first * OH * OW);
   for (let plane = first; plane < first + planes; plane++) {
     const base = plane * H * W;
     for (let oh = 0; oh < OH; oh++) {
-      const rowIndex = base + 2 * oh * W;
-      const top = x + (<usize>rowIndex << 2);
+      const top = x + (<usize>(base + 2 * oh * W) << 2);
       const bottom = top + (<usize>W << 2);
+      const rowIndex = winners ? 2 * oh * imageW : base + 2 * oh * W;
       let ow = 0;
       for (; ow + 4 <= OW; ow += 4) {
         const at = <usize>ow << 3;
@@ -233,25 +256,26 @@ function maxPool2x2(
         let offset = v128.bitselect(below, belowRight, f32x4.eq(c, best));
         offset = v128.bitselect(right, offset, f32x4.eq(b, best));
         offset = v128.bitselect(i32x4.splat(0), offset, f32x4.eq(a, best));
-        const index = i32x4.add(i32x4.add(i32x4.splat(rowIndex + 2 * ow), lanes), offset);
+        let index = i32x4.add(i32x4.add(i32x4.splat(rowIndex + 2 * ow), lanes), offset);
+        if (winners) index = v128.bitselect(index, i32x4.splat(-1), f32x4.gt(best, f32x4.splat(0)));
         v128.store(out + (o << 2), best);
         v128.store(argmax + (o << 2), index);
         o += 4;
       }
       for (; ow < OW; ow++) {
-        const index = rowIndex + 2 * ow;
-        let where = index;
-        let best = valueAt(x, index, relu);
+        const cell = base + 2 * oh * W + 2 * ow;
+        let where = 0;
+        let best = valueAt(x, cell, relu);
         for (let k = 1; k < 4; k++) {
-          const candidate = index + (k >> 1) * W + (k & 1);
-          const value = valueAt(x, candidate, relu);
+          const value = valueAt(x, cell + (k >> 1) * W + (k & 1), relu);
           if (value > best) {
             best = value;
-            where = candidate;
+            where = k;
           }
         }
+        const index = rowIndex + 2 * ow + (where >> 1) * row + (where & 1);
         store<f32>(out + (o << 2), best);
-        store<i32>(argmax + (o << 2), where);
+        store<i32>(argmax + (o << 2), winners ? select<i32>(index, -1, best > 0) : index);
         o++;
       }
     }
