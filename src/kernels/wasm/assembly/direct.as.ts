@@ -60,11 +60,96 @@ export function convolutionReluPool(
   const PH = (OH - size) / stride + 1;
   const PW = (OW - size) / stride + 1;
   const pooled = F * PH * PW;
+  const inRegisters = K == 5 && size == 2 && stride == 2 && OH % 2 == 0 && OW % 8 == 0 && F % 2 == 0;
   for (let n = first; n < first + count; n++) {
-    convolutionForward(x + (<usize>(n * C * H * W) << 2), weights, bias, 0, 1, C, H, W, F, K, OH, OW, scratch);
-    const image = <usize>(n * pooled) << 2;
-    maxPoolWinners(scratch, F, OH, OW, size, stride, PH, PW, out + image, winners + image, W);
+    const image = x + (<usize>(n * C * H * W) << 2);
+    const at = <usize>(n * pooled) << 2;
+    if (inRegisters) {
+      convolutionReluPool5x5(image, weights, bias, C, H, W, F, OH, OW, out + at, winners + at);
+      continue;
+    }
+    convolutionForward(image, weights, bias, 0, 1, C, H, W, F, K, OH, OW, scratch);
+    maxPoolWinners(scratch, F, OH, OW, size, stride, PH, PW, out + at, winners + at, W);
   }
+}
+
+// The SimpleConvNet's case (5x5 filters, an even number of them, 2x2 pooling at stride 2, maps a
+// multiple of 8 wide) without writing the maps at all: two filters at a time, two neighbouring
+// output rows of eight columns each, in eight accumulators, then ReLU and the pooling straight from
+// the registers. Each tap loads four image vectors and two weights for eight multiply-adds. The sums
+// run in the same order as convolutionForward's (bias, then kh, kw in reading order), so the values
+// are the same bits. (One loop per filter row, not all 25 taps unrolled: V8 would then load every
+// vector first and keep them on the stack.)
+function convolutionReluPool5x5(
+  image: usize, weights: usize, bias: usize, C: i32, H: i32, W: i32, F: i32, OH: i32, OW: i32, out: usize, winners: usize,
+): void {
+  const PH = OH >> 1;
+  const PW = OW >> 1;
+  const rowBytes = <usize>W << 2;
+  for (let f = 0; f < F; f += 2) {
+    const biasA = v128.load32_splat(bias + (<usize>f << 2));
+    const biasB = v128.load32_splat(bias + (<usize>(f + 1) << 2));
+    const weightsA = weights + (<usize>(f * C * 25) << 2);
+    const weightsB = weightsA + (<usize>(C * 25) << 2);
+    for (let ph = 0; ph < PH; ph++) {
+      for (let column = 0; column < OW; column += 8) {
+        // a: filter f, b: filter f + 1; t: output row 2ph, u: the row below; 0 and 1: columns
+        // column..column+3 and column+4..column+7.
+        let at0 = biasA, at1 = biasA, au0 = biasA, au1 = biasA;
+        let bt0 = biasB, bt1 = biasB, bu0 = biasB, bu1 = biasB;
+        for (let c = 0; c < C; c++) {
+          let row = image + (<usize>((c * H + 2 * ph) * W + column) << 2);
+          let tapA = weightsA + (<usize>(c * 25) << 2);
+          let tapB = weightsB + (<usize>(c * 25) << 2);
+          for (let kh = 0; kh < 5; kh++) {
+            for (let kw: usize = 0; kw < 20; kw += 4) {
+              const wa = v128.load32_splat(tapA + kw);
+              const wb = v128.load32_splat(tapB + kw);
+              const top = row + kw;
+              let v = v128.load(top);
+              at0 = madd(wa, v, at0);
+              bt0 = madd(wb, v, bt0);
+              v = v128.load(top, 16);
+              at1 = madd(wa, v, at1);
+              bt1 = madd(wb, v, bt1);
+              v = v128.load(top + rowBytes);
+              au0 = madd(wa, v, au0);
+              bu0 = madd(wb, v, bu0);
+              v = v128.load(top + rowBytes, 16);
+              au1 = madd(wa, v, au1);
+              bu1 = madd(wb, v, bu1);
+            }
+            row += rowBytes;
+            tapA += 20;
+            tapB += 20;
+          }
+        }
+        const unit = <usize>((f * PH + ph) * PW + (column >> 1)) << 2;
+        poolRegisters(at0, at1, au0, au1, 2 * ph * W + column, W, out + unit, winners + unit);
+        const next = unit + (<usize>(PH * PW) << 2);
+        poolRegisters(bt0, bt1, bu0, bu1, 2 * ph * W + column, W, out + next, winners + next);
+      }
+    }
+  }
+}
+
+// ReLU and 2x2 pooling of eight columns of two output rows (top0, top1 above bottom0, bottom1) into
+// four pooled values and their winners, with maxPool2x2's operations in its order (layers.as.ts), so
+// values and ties come out the same. start is where the top-left output's patch starts in the image.
+@inline
+function poolRegisters(top0: v128, top1: v128, bottom0: v128, bottom1: v128, start: i32, W: i32, out: usize, winners: usize): void {
+  const zero = f32x4.splat(0);
+  const a = f32x4.pmax(v128.shuffle<f32>(top0, top1, 0, 2, 4, 6), zero);
+  const b = f32x4.pmax(v128.shuffle<f32>(top0, top1, 1, 3, 5, 7), zero);
+  const c = f32x4.pmax(v128.shuffle<f32>(bottom0, bottom1, 0, 2, 4, 6), zero);
+  const d = f32x4.pmax(v128.shuffle<f32>(bottom0, bottom1, 1, 3, 5, 7), zero);
+  const best = f32x4.max(f32x4.max(a, b), f32x4.max(c, d));
+  let offset = v128.bitselect(i32x4.splat(W), i32x4.splat(W + 1), f32x4.eq(c, best));
+  offset = v128.bitselect(i32x4.splat(1), offset, f32x4.eq(b, best));
+  offset = v128.bitselect(i32x4.splat(0), offset, f32x4.eq(a, best));
+  const index = i32x4.add(i32x4.add(i32x4.splat(start), i32x4(0, 2, 4, 6)), offset);
+  v128.store(out, best);
+  v128.store(winners, v128.bitselect(index, i32x4.splat(-1), f32x4.gt(best, zero)));
 }
 
 function fill(target: usize, value: f32, n: i32): void {
