@@ -147,15 +147,16 @@ export function averagePoolBackward(dout: FloatArray, g: PoolGeometry, dx: Float
 }
 
 // One Adam step, the bias correction folded into stepSize (see optim/adam.ts); moments below float32's
-// smallest normal number become zero.
+// smallest normal number become zero. In the WebAssembly kernel's order of operations, which keeps
+// weights without a gradient away from subnormal numbers (its comment says how).
 export function adamUpdate(
   w: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, n: number, stepSize: number, beta1: number, beta2: number,
 ): void {
   for (let i = 0; i < n; i++) {
     const gi = g[i];
-    m[i] = flushSubnormal(m[i] + (1 - beta1) * (gi - m[i]));
-    v[i] = flushSubnormal(v[i] + (1 - beta2) * (gi * gi - v[i]));
-    w[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) + 1e-7);
+    m[i] = flushSubnormal(beta1 * m[i] + (1 - beta1) * gi);
+    v[i] = flushSubnormal(beta2 * v[i] + (1 - beta2) * (gi * gi));
+    w[i] -= (m[i] / (Math.sqrt(v[i]) + 1e-7)) * stepSize;
   }
 }
 

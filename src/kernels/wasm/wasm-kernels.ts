@@ -36,7 +36,7 @@ interface KernelExports {
   averagePoolBackward(dout: number, first: number, planes: number, H: number, W: number, size: number, stride: number, pad: number, OH: number, OW: number, dx: number): void;
   lrnForward(x: number, first: number, count: number, C: number, plane: number, size: number, k: number, alpha: number, beta: number, scale: number, factor: number, out: number): void;
   lrnBackward(dout: number, x: number, scale: number, factor: number, first: number, count: number, C: number, plane: number, size: number, alpha: number, beta: number, weighted: number, dx: number): void;
-  adamUpdate(w: number, g: number, m: number, v: number, n: number, stepSize: number, oneMinusBeta1: number, oneMinusBeta2: number): void;
+  adamUpdate(w: number, g: number, m: number, v: number, n: number, stepSize: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number): void;
   bytesToUnit(bytes: number, out: number, n: number): void;
   multiplyAddPeak(iterations: number): number;
   addInto(target: number, source: number, n: number): void;
@@ -390,7 +390,7 @@ export const wasmKernels: Kernels = {
     if (!wasm || !at) return reference.adamUpdate(w, g, m, v, n, stepSize, beta1, beta2);
     // Each weight's update reads only its own values: any split gives the same numbers.
     parallelRanges('adamUpdate', n, n, 16, (i0, i1) => [
-      at[0] + 4 * i0, at[1] + 4 * i0, at[2] + 4 * i0, at[3] + 4 * i0, i1 - i0, stepSize, 1 - beta1, 1 - beta2,
+      at[0] + 4 * i0, at[1] + 4 * i0, at[2] + 4 * i0, at[3] + 4 * i0, i1 - i0, stepSize, beta1, 1 - beta1, beta2, 1 - beta2,
     ]);
   },
   bytesToUnit(bytes, out, n) {
