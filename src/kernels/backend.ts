@@ -5,8 +5,8 @@
 
 import { allocate } from '../tensor/tensor.js';
 import {
-  adamUpdate, averagePoolBackward, averagePoolForward, bytesToUnit, maxPoolBackward, maxPoolForward, planesToRows, reluBackward,
-  reluForward, rowsToPlanes, sigmoidBackward, sigmoidForward,
+  adamUpdate, averagePoolBackward, averagePoolForward, bytesToUnit, gatherColumns, maxPoolBackward, maxPoolForward, planesToRows,
+  reluBackward, reluForward, rowsToPlanes, scatterColumns, sigmoidBackward, sigmoidForward,
 } from './elementwise.js';
 import { gemmBlocked } from './gemm.js';
 import { col2im, im2col } from './im2col.js';
@@ -34,6 +34,8 @@ export const typescriptKernels: Kernels = {
   lrnBackward,
   adamUpdate,
   bytesToUnit,
+  gatherColumns,
+  scatterColumns,
   allocate,
   allocateIndices: (length) => new Int32Array(length),
   allocateBytes: (length) => new Uint8Array(length),

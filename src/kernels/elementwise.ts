@@ -172,6 +172,17 @@ export function flushSubnormal(value: number): number {
   return Math.abs(value) < float32Smallest ? 0 : value;
 }
 
+/** target (rows,count) = the columns columns[0..count) of source (rows,stride). */
+export function gatherColumns(source: FloatArray, rows: number, stride: number, columns: Int32Array, count: number, target: FloatArray): void {
+  for (let r = 0; r < rows; r++) for (let i = 0; i < count; i++) target[r * count + i] = source[r * stride + columns[i]];
+}
+
+/** target (rows,stride) = zero, except columns columns[0..count), which take source (rows,count). */
+export function scatterColumns(source: FloatArray, rows: number, count: number, columns: Int32Array, stride: number, target: FloatArray): void {
+  target.fill(0, 0, rows * stride);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < count; i++) target[r * stride + columns[i]] = source[r * count + i];
+}
+
 /** out[i] = bytes[i] / 255, n values: images from their bytes to [0,1], as MNIST's pixels are scaled. */
 export function bytesToUnit(bytes: Uint8Array, out: FloatArray, n: number): void {
   for (let i = 0; i < n; i++) out[i] = bytes[i] / 255;

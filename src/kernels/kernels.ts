@@ -4,8 +4,8 @@
 
 import type { DType, FloatArray } from '../tensor/tensor.js';
 import type {
-  adamUpdate, averagePoolBackward, bytesToUnit, averagePoolForward, maxPoolBackward, maxPoolForward, planesToRows, reluBackward,
-  reluForward, rowsToPlanes, sigmoidBackward, sigmoidForward,
+  adamUpdate, averagePoolBackward, bytesToUnit, averagePoolForward, gatherColumns, maxPoolBackward, maxPoolForward, planesToRows,
+  reluBackward, reluForward, rowsToPlanes, scatterColumns, sigmoidBackward, sigmoidForward,
 } from './elementwise.js';
 import type { PoolGeometry } from './elementwise.js';
 import type { Gemm } from './gemm.js';
@@ -31,6 +31,8 @@ export interface Kernels {
   lrnBackward: typeof lrnBackward;
   adamUpdate: typeof adamUpdate;
   bytesToUnit: typeof bytesToUnit;
+  gatherColumns: typeof gatherColumns;
+  scatterColumns: typeof scatterColumns;
   /**
    * Optional: convolution straight from the image, for a backend where that beats im2col (the
    * WebAssembly one, for stride 1 without padding). Only for a layer that needs no input gradient,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkLayerGradient } from '../../test/helpers/gradient-check.js';
 import { firstMismatch, randomArray } from '../../test/helpers/compare.js';
+import { kernels } from '../kernels/backend.js';
 import { conv2dDirect } from '../kernels/conv-direct.js';
 import { Random } from '../tensor/random.js';
 import { Affine } from './affine.js';
@@ -176,4 +177,36 @@ describe('layers', () => {
     const layer = new Affine({ type: 'affine', units: 3 }, { name: 'affine1', inputShape: [4], dtype: 'float32', random: new Random(1) });
     expect(() => layer.forward({ shape: [2, 5], data: new Float32Array(10) })).toThrow('affine1: input must be [N,4], got [2,5]');
   });
+});
+
+describe('Affine backward leaves out the units shut for the whole batch, with the same numbers', () => {
+  // x (N,D) and dout (N,U) with some columns of dout all zero (ReLU shut those units for every image):
+  // the layer's gradients must equal the full products computed here, bit for bit.
+  for (const dtype of ['float32', 'float64'] as const) {
+    // 30 shut (the compact path), 5 (too few to be worth it: the full products), none, and all.
+    const every = (step: number) => Array.from({ length: Math.ceil(100 / step) }, (_, i) => i * step);
+    for (const shut of [[...every(4), 1, 2, 5, 97, 98], [1, 4, 5, 30, 99], [], every(1)]) {
+      it(`${dtype}, ${shut.length} of 100 units shut`, () => {
+        const [N, D, U] = [7, 50, 100];
+        const layer = new Affine({ type: 'affine', units: U }, { name: 'affine1', inputShape: [D], dtype, random: new Random(3) });
+        const random = new Random(4);
+        const x = kernels().allocate(N * D, dtype);
+        x.set(randomArray(N * D, random));
+        const dout = kernels().allocate(N * U, dtype);
+        dout.set(randomArray(N * U, random));
+        for (const u of shut) for (let n = 0; n < N; n++) dout[n * U + u] = 0;
+        layer.forward({ shape: [N, D], data: x });
+        const dx = layer.backward({ shape: [N, U], data: dout })!.data;
+        const [weights, bias] = layer.params();
+        const expectedGrad = kernels().allocate(D * U, dtype);
+        kernels().gemm({ transA: true, transB: false, M: D, N: U, K: N, A: x, B: dout, C: expectedGrad, accumulate: false });
+        const expectedDx = kernels().allocate(N * D, dtype);
+        kernels().gemm({ transA: false, transB: true, M: N, N: D, K: U, A: dout, B: weights.value.data, C: expectedDx, accumulate: false });
+        expect(firstMismatch(weights.grad.data, expectedGrad, 0, 0)).toBeUndefined();
+        expect(firstMismatch(dx, expectedDx, 0, 0)).toBeUndefined();
+        for (const u of shut) expect(bias.grad.data[u]).toBe(0);
+        expect(shut.every((u) => Array.from({ length: D }, (_, d) => weights.grad.data[d * U + u]).every((value) => value === 0))).toBe(true);
+      });
+    }
+  }
 });

@@ -269,6 +269,22 @@ describe('WebAssembly layer kernels equal the TypeScript reference', () => {
     });
   }
 
+  it('gathers and scatters columns as the references do, over garbage in the target', () => {
+    const [rows, stride] = [37, 20];
+    const columns = wasm.allocateIndices(6);
+    columns.set([0, 3, 4, 11, 18, 19]);
+    const source = arena(rows * stride);
+    const [gathered, expectedGathered] = [arena(rows * 6), new Float32Array(rows * 6).fill(9)];
+    wasm.gatherColumns(source, rows, stride, columns, 6, gathered);
+    reference.gatherColumns(source, rows, stride, columns, 6, expectedGathered);
+    expect(firstMismatch(gathered, expectedGathered, 0, 0)).toBeUndefined();
+    const [scattered, expectedScattered] = [arena(rows * stride), new Float32Array(rows * stride).fill(9)];
+    wasm.scatterColumns(gathered, rows, 6, columns, stride, scattered);
+    reference.scatterColumns(gathered, rows, 6, columns, stride, expectedScattered);
+    expect(firstMismatch(scattered, expectedScattered, 0, 0)).toBeUndefined();
+    expect(scattered.filter((value) => value === 0).length).toBe(rows * (stride - 6));
+  });
+
   it('adam update sets moments that decay below float32\'s smallest normal number to zero, as the reference does', () => {
     // Weights with no gradient: m shrinks by beta1, v by beta2. 1.05 and 2 times the smallest normal
     // number shrink to a subnormal (flushed) and to a normal number (kept); 9 lanes reach the scalar tail.

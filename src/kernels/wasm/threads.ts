@@ -22,7 +22,7 @@ export const jobNames = [
   'gemm', 'im2col', 'col2im', 'reluForward', 'reluBackward', 'rowsToPlanes', 'maxPoolForward',
   'convolutionForward', 'convolutionWeightGradient', 'maxPoolBackward', 'adamUpdate', 'sigmoidForward', 'sigmoidBackward',
   'averagePoolForward', 'averagePoolBackward', 'lrnForward', 'lrnBackward', 'convolutionWeightGradientPooled',
-  'multiplyAddPeak', 'convolutionReluPool',
+  'multiplyAddPeak', 'convolutionReluPool', 'gatherColumns', 'scatterColumns',
 ] as const;
 export type JobName = (typeof jobNames)[number];
 export interface Job {

@@ -38,6 +38,8 @@ interface KernelExports {
   lrnBackward(dout: number, x: number, scale: number, factor: number, first: number, count: number, C: number, plane: number, size: number, alpha: number, beta: number, weighted: number, dx: number): void;
   adamUpdate(w: number, g: number, m: number, v: number, n: number, stepSize: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number): void;
   bytesToUnit(bytes: number, out: number, n: number): void;
+  gatherColumns(source: number, first: number, rows: number, stride: number, columns: number, count: number, target: number): void;
+  scatterColumns(source: number, first: number, rows: number, count: number, columns: number, stride: number, target: number): void;
   multiplyAddPeak(iterations: number): number;
   addInto(target: number, source: number, n: number): void;
   convolutionForward(x: number, weights: number, bias: number, first: number, count: number, C: number, H: number, W: number, F: number, K: number, OH: number, OW: number, out: number): void;
@@ -392,6 +394,16 @@ export const wasmKernels: Kernels = {
     parallelRanges('adamUpdate', n, n, 16, (i0, i1) => [
       at[0] + 4 * i0, at[1] + 4 * i0, at[2] + 4 * i0, at[3] + 4 * i0, i1 - i0, stepSize, beta1, 1 - beta1, beta2, 1 - beta2,
     ]);
+  },
+  gatherColumns(source, rows, stride, columns, count, target) {
+    const at = addresses(source, columns, target);
+    if (!wasm || !at) return reference.gatherColumns(source, rows, stride, columns, count, target);
+    parallelRanges('gatherColumns', rows, rows * count, 1, (r0, r1) => [at[0], r0, r1 - r0, stride, at[1], count, at[2]]);
+  },
+  scatterColumns(source, rows, count, columns, stride, target) {
+    const at = addresses(source, columns, target);
+    if (!wasm || !at) return reference.scatterColumns(source, rows, count, columns, stride, target);
+    parallelRanges('scatterColumns', rows, rows * stride, 1, (r0, r1) => [at[0], r0, r1 - r0, count, at[1], stride, at[2]]);
   },
   bytesToUnit(bytes, out, n) {
     const at = addresses(out);

@@ -2,7 +2,7 @@
 export { gemm, workspaceBytes, heapBase } from './gemm.as';
 export {
   reluForward, reluBackward, im2col, col2im, rowsToPlanes, planesToRows, maxPoolForward, maxPoolWinners, maxPoolBackward, adamUpdate,
-  addInto, bytesToUnit, sigmoidForward, sigmoidBackward, averagePoolForward, averagePoolBackward, lrnForward, lrnBackward,
+  addInto, bytesToUnit, gatherColumns, scatterColumns, sigmoidForward, sigmoidBackward, averagePoolForward, averagePoolBackward, lrnForward, lrnBackward,
 } from './layers.as';
 export { convolutionForward, convolutionReluPool, convolutionWeightGradient, convolutionWeightGradientPooled } from './direct.as';
 export { multiplyAddPeak } from './simd.as';

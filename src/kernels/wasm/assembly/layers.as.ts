@@ -331,6 +331,32 @@ export function adamUpdate(
   }
 }
 
+// target (rows, count) = the columns columns[0..count) of source (rows, stride), for rows
+// first..first+rows (a thread's share). With scatterColumns, what Affine's backward uses to leave out
+// the units that ReLU shut for a whole batch (layers/affine.ts).
+export function gatherColumns(source: usize, first: i32, rows: i32, stride: i32, columns: usize, count: i32, target: usize): void {
+  for (let r = first; r < first + rows; r++) {
+    const from = source + (<usize>(r * stride) << 2);
+    const to = target + (<usize>(r * count) << 2);
+    for (let i = 0; i < count; i++) {
+      store<f32>(to + (<usize>i << 2), load<f32>(from + (<usize>load<i32>(columns + (<usize>i << 2)) << 2)));
+    }
+  }
+}
+
+// target (rows, stride): zero, but for columns columns[0..count), which take source (rows, count);
+// rows first..first+rows.
+export function scatterColumns(source: usize, first: i32, rows: i32, count: i32, columns: usize, stride: i32, target: usize): void {
+  for (let r = first; r < first + rows; r++) {
+    const from = source + (<usize>(r * count) << 2);
+    const to = target + (<usize>(r * stride) << 2);
+    memory.fill(to, 0, <usize>stride << 2);
+    for (let i = 0; i < count; i++) {
+      store<f32>(to + (<usize>load<i32>(columns + (<usize>i << 2)) << 2), load<f32>(from + (<usize>i << 2)));
+    }
+  }
+}
+
 // Zero for each lane whose exponent bits are all zero (a subnormal number, or zero), else the lane.
 // A weight whose gradient is exactly zero (an input pixel that is always blank, a hidden unit that
 // ReLU has shut for every image) has a first moment that shrinks by beta1 each step: after about 800
