@@ -48,17 +48,21 @@ export function createTrainPanel(presetNames: string[], mnist: Record<string, st
     drawPending = true;
     setTimeout(() => requestAnimationFrame(() => {
       drawPending = false;
-      if (progressText !== '') progressLine.textContent = progressText;
-      progressText = '';
-      // Every step's time, for the benchmark (bench/page.ts) to read.
-      progressLine.dataset.stepMilliseconds = JSON.stringify(stepTimes);
-      drawLineChart(element('loss-chart'), [{ label: 'loss', color: '#2f6fde', points: losses }], { xLabel: 'batch' });
-      drawLineChart(element('accuracy-chart'), [
-        { label: 'train', color: '#2f6fde', points: trainAccuracy },
-        { label: 'test', color: '#d98b3a', points: testAccuracy, dots: true },
-      ], { xLabel: 'batch', yMin: 0, yMax: 1, percent: true });
-      element('loss-chart').dataset.losses = JSON.stringify(losses.map(([, loss]) => loss));
+      redraw();
     }), chartInterval);
+  };
+  // At once: at the end of a run, whose last batches may not have been drawn yet.
+  const redraw = (): void => {
+    if (progressText !== '') progressLine.textContent = progressText;
+    progressText = '';
+    // Every step's time, for the benchmark (bench/page.ts) to read.
+    progressLine.dataset.stepMilliseconds = JSON.stringify(stepTimes);
+    drawLineChart(element('loss-chart'), [{ label: 'loss', color: '#2f6fde', points: losses }], { xLabel: 'batch' });
+    drawLineChart(element('accuracy-chart'), [
+      { label: 'train', color: '#2f6fde', points: trainAccuracy },
+      { label: 'test', color: '#d98b3a', points: testAccuracy, dots: true },
+    ], { xLabel: 'batch', yMin: 0, yMax: 1, percent: true });
+    element('loss-chart').dataset.losses = JSON.stringify(losses.map(([, loss]) => loss));
   };
 
   const onMessage = (message: FromWorker): void => {
@@ -103,9 +107,7 @@ export function createTrainPanel(presetNames: string[], mnist: Record<string, st
         break;
       case 'finished':
         snapshot = message.snapshot;
-        if (progressText !== '') progressLine.textContent = progressText;
-        progressText = '';
-        progressLine.dataset.stepMilliseconds = JSON.stringify(stepTimes);
+        redraw();
         progressLine.textContent = `${message.stopped ? 'stopped' : 'finished'}: ${progressLine.textContent.replace(/ · ETA \d+:\d\d/, '').replace(/ · paused$/, '')}`;
         progressLine.dataset.finished = 'true';
         setState('idle');
