@@ -5,8 +5,8 @@
 
 import { allocate } from '../tensor/tensor.js';
 import {
-  adamUpdate, averagePoolBackward, averagePoolForward, bytesToUnit, gatherColumns, maxPoolBackward, maxPoolForward, planesToRows,
-  reluBackward, reluForward, rowsToPlanes, scatterColumns, sigmoidBackward, sigmoidForward,
+  adamUpdate, averagePoolBackward, averagePoolForward, bytesToUnit, gatherColumns, maxPoolBackward, maxPoolForward, momentumUpdate,
+  planesToRows, reluBackward, reluForward, rowsToPlanes, scaledUpdate, scatterColumns, sgdUpdate, sigmoidBackward, sigmoidForward,
 } from './elementwise.js';
 import { gemmBlocked } from './gemm.js';
 import { col2im, im2col } from './im2col.js';
@@ -33,6 +33,9 @@ export const typescriptKernels: Kernels = {
   lrnForward,
   lrnBackward,
   adamUpdate,
+  sgdUpdate,
+  momentumUpdate,
+  scaledUpdate,
   bytesToUnit,
   gatherColumns,
   scatterColumns,

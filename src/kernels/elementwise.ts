@@ -160,6 +160,30 @@ export function adamUpdate(
   }
 }
 
+/** w -= lr * g, n weights (SGD). */
+export function sgdUpdate(w: FloatArray, g: FloatArray, n: number, lr: number): void {
+  for (let i = 0; i < n; i++) w[i] -= lr * g[i];
+}
+
+/**
+ * v = momentum v - lr g, then w += v (Momentum) or w += momentum^2 v - (1 + momentum) lr g (Nesterov,
+ * the form the book's optimizer.py uses).
+ */
+export function momentumUpdate(w: FloatArray, g: FloatArray, v: FloatArray, n: number, lr: number, momentum: number, nesterov: boolean): void {
+  for (let i = 0; i < n; i++) {
+    v[i] = flushSubnormal(momentum * v[i] - lr * g[i]);
+    w[i] += nesterov ? momentum * momentum * v[i] - (1 + momentum) * lr * g[i] : v[i];
+  }
+}
+
+/** h = decay h + rate g^2 (RMSprop: rate 1 - decay; AdaGrad: both 1), then w -= lr g / (sqrt(h) + 1e-7). */
+export function scaledUpdate(w: FloatArray, g: FloatArray, h: FloatArray, n: number, lr: number, decay: number, rate: number): void {
+  for (let i = 0; i < n; i++) {
+    h[i] = flushSubnormal(decay * h[i] + rate * g[i] * g[i]);
+    w[i] -= (lr * g[i]) / (Math.sqrt(h[i]) + 1e-7);
+  }
+}
+
 /** float32's smallest normal number, 2^-126. */
 export const float32Smallest = 1.1754943508222875e-38;
 

@@ -4,8 +4,8 @@
 
 import type { DType, FloatArray } from '../tensor/tensor.js';
 import type {
-  adamUpdate, averagePoolBackward, bytesToUnit, averagePoolForward, gatherColumns, maxPoolBackward, maxPoolForward, planesToRows,
-  reluBackward, reluForward, rowsToPlanes, scatterColumns, sigmoidBackward, sigmoidForward,
+  adamUpdate, averagePoolBackward, bytesToUnit, averagePoolForward, gatherColumns, maxPoolBackward, maxPoolForward, momentumUpdate,
+  planesToRows, reluBackward, reluForward, rowsToPlanes, scaledUpdate, scatterColumns, sgdUpdate, sigmoidBackward, sigmoidForward,
 } from './elementwise.js';
 import type { PoolGeometry } from './elementwise.js';
 import type { Gemm } from './gemm.js';
@@ -30,6 +30,9 @@ export interface Kernels {
   lrnForward: typeof lrnForward;
   lrnBackward: typeof lrnBackward;
   adamUpdate: typeof adamUpdate;
+  sgdUpdate: typeof sgdUpdate;
+  momentumUpdate: typeof momentumUpdate;
+  scaledUpdate: typeof scaledUpdate;
   bytesToUnit: typeof bytesToUnit;
   gatherColumns: typeof gatherColumns;
   scatterColumns: typeof scatterColumns;

@@ -1,6 +1,7 @@
 // AdaGrad: each weight's step shrinks with the sum of its squared gradients so far.
 // h <- h + dW^2; W <- W - lr dW / (sqrt(h) + 1e-7).
 
+import { kernels } from '../kernels/backend.js';
 import type { FloatArray } from '../tensor/tensor.js';
 import { Optimizer } from './optimizer.js';
 
@@ -13,10 +14,6 @@ export class AdaGrad extends Optimizer {
   }
 
   protected updateOne(w: FloatArray, g: FloatArray, [h]: FloatArray[]): void {
-    const lr = this.learningRate;
-    for (let i = 0; i < w.length; i++) {
-      h[i] += g[i] * g[i];
-      w[i] -= (lr * g[i]) / (Math.sqrt(h[i]) + 1e-7);
-    }
+    kernels().scaledUpdate(w, g, h, w.length, this.learningRate, 1, 1);
   }
 }

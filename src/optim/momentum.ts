@@ -1,6 +1,6 @@
 // Momentum: a velocity that remembers past gradients. v <- m v - lr dW; W <- W + v.
 
-import { flushSubnormal } from '../kernels/elementwise.js';
+import { kernels } from '../kernels/backend.js';
 import type { FloatArray } from '../tensor/tensor.js';
 import { Optimizer } from './optimizer.js';
 
@@ -13,10 +13,6 @@ export class Momentum extends Optimizer {
   }
 
   protected updateOne(w: FloatArray, g: FloatArray, [v]: FloatArray[]): void {
-    const { learningRate: lr, momentum } = this;
-    for (let i = 0; i < w.length; i++) {
-      v[i] = flushSubnormal(momentum * v[i] - lr * g[i]);
-      w[i] += v[i];
-    }
+    kernels().momentumUpdate(w, g, v, w.length, this.learningRate, this.momentum, false);
   }
 }

@@ -1,7 +1,7 @@
 // Nesterov's accelerated gradient in the book's form (after Bengio et al.): the momentum step looks
 // ahead, W <- W + m^2 v - (1 + m) lr dW, with v <- m v - lr dW.
 
-import { flushSubnormal } from '../kernels/elementwise.js';
+import { kernels } from '../kernels/backend.js';
 import type { FloatArray } from '../tensor/tensor.js';
 import { Optimizer } from './optimizer.js';
 
@@ -14,10 +14,6 @@ export class Nesterov extends Optimizer {
   }
 
   protected updateOne(w: FloatArray, g: FloatArray, [v]: FloatArray[]): void {
-    const { learningRate: lr, momentum: m } = this;
-    for (let i = 0; i < w.length; i++) {
-      v[i] = flushSubnormal(m * v[i] - lr * g[i]);
-      w[i] += m * m * v[i] - (1 + m) * lr * g[i];
-    }
+    kernels().momentumUpdate(w, g, v, w.length, this.learningRate, this.momentum, true);
   }
 }

@@ -1,7 +1,7 @@
 // RMSprop: AdaGrad with a forgetting sum, so old gradients fade.
 // h <- d h + (1 - d) dW^2; W <- W - lr dW / (sqrt(h) + 1e-7).
 
-import { flushSubnormal } from '../kernels/elementwise.js';
+import { kernels } from '../kernels/backend.js';
 import type { FloatArray } from '../tensor/tensor.js';
 import { Optimizer } from './optimizer.js';
 
@@ -14,10 +14,6 @@ export class RMSprop extends Optimizer {
   }
 
   protected updateOne(w: FloatArray, g: FloatArray, [h]: FloatArray[]): void {
-    const { learningRate: lr, decayRate: d } = this;
-    for (let i = 0; i < w.length; i++) {
-      h[i] = flushSubnormal(d * h[i] + (1 - d) * g[i] * g[i]);
-      w[i] -= (lr * g[i]) / (Math.sqrt(h[i]) + 1e-7);
-    }
+    kernels().scaledUpdate(w, g, h, w.length, this.learningRate, this.decayRate, 1 - this.decayRate);
   }
 }

@@ -1,5 +1,6 @@
 // Stochastic gradient descent: W <- W - lr * dW.
 
+import { kernels } from '../kernels/backend.js';
 import type { FloatArray } from '../tensor/tensor.js';
 import { Optimizer } from './optimizer.js';
 
@@ -12,7 +13,6 @@ export class SGD extends Optimizer {
   }
 
   protected updateOne(w: FloatArray, g: FloatArray): void {
-    const lr = this.learningRate;
-    for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
+    kernels().sgdUpdate(w, g, w.length, this.learningRate);
   }
 }

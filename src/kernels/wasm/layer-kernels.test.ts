@@ -269,6 +269,30 @@ describe('WebAssembly layer kernels equal the TypeScript reference', () => {
     });
   }
 
+  // SGD, Momentum, Nesterov, AdaGrad and RMSprop: two steps against the float64 references.
+  for (const n of [1, 5, 4320]) {
+    it(`sgd, momentum, nesterov, adagrad and rmsprop updates n=${n}, two steps`, () => {
+      const g = arena(n);
+      const runs: [string, (w: Float32Array | Float64Array, state: Float32Array | Float64Array, kernels: typeof reference) => void][] = [
+        ['sgd', (w, _state, k) => k.sgdUpdate(w, g, n, 0.01)],
+        ['momentum', (w, state, k) => k.momentumUpdate(w, g, state, n, 0.01, 0.9, false)],
+        ['nesterov', (w, state, k) => k.momentumUpdate(w, g, state, n, 0.01, 0.9, true)],
+        ['adagrad', (w, state, k) => k.scaledUpdate(w, g, state, n, 0.01, 1, 1)],
+        ['rmsprop', (w, state, k) => k.scaledUpdate(w, g, state, n, 0.01, 0.99, 1 - 0.99)],
+      ];
+      for (const [name, run] of runs) {
+        const [w, state] = [arena(n), arena(n, () => 0)];
+        const [we, statee] = [Float64Array.from(w), Float64Array.from(state)];
+        for (let step = 0; step < 2; step++) {
+          run(w, state, wasm as unknown as typeof reference);
+          run(we, statee, reference);
+        }
+        expect(firstMismatch(w, we, 1e-6, 1e-5), name).toBeUndefined();
+        expect(firstMismatch(state, statee, 1e-8, 1e-5), name).toBeUndefined();
+      }
+    });
+  }
+
   it('gathers and scatters columns as the references do, over garbage in the target', () => {
     const [rows, stride] = [37, 20];
     const columns = wasm.allocateIndices(6);

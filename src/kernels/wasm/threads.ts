@@ -22,7 +22,8 @@ export const jobNames = [
   'gemm', 'im2col', 'col2im', 'reluForward', 'reluBackward', 'rowsToPlanes', 'maxPoolForward',
   'convolutionForward', 'convolutionWeightGradient', 'maxPoolBackward', 'adamUpdate', 'sigmoidForward', 'sigmoidBackward',
   'averagePoolForward', 'averagePoolBackward', 'lrnForward', 'lrnBackward', 'convolutionWeightGradientPooled',
-  'multiplyAddPeak', 'convolutionReluPool', 'gatherColumns', 'scatterColumns',
+  'multiplyAddPeak', 'convolutionReluPool', 'gatherColumns', 'scatterColumns', 'sgdUpdate',
+  'momentumUpdate', 'scaledUpdate',
 ] as const;
 export type JobName = (typeof jobNames)[number];
 export interface Job {

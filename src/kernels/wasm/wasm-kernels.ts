@@ -38,6 +38,9 @@ interface KernelExports {
   lrnBackward(dout: number, x: number, scale: number, factor: number, first: number, count: number, C: number, plane: number, size: number, alpha: number, beta: number, weighted: number, dx: number): void;
   adamUpdate(w: number, g: number, m: number, v: number, n: number, stepSize: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number): void;
   bytesToUnit(bytes: number, out: number, n: number): void;
+  sgdUpdate(w: number, g: number, n: number, lr: number): void;
+  momentumUpdate(w: number, g: number, v: number, n: number, lr: number, momentum: number, nesterov: boolean): void;
+  scaledUpdate(w: number, g: number, h: number, n: number, lr: number, decay: number, rate: number): void;
   gatherColumns(source: number, first: number, rows: number, stride: number, columns: number, count: number, target: number): void;
   scatterColumns(source: number, first: number, rows: number, count: number, columns: number, stride: number, target: number): void;
   multiplyAddPeak(iterations: number): number;
@@ -394,6 +397,21 @@ export const wasmKernels: Kernels = {
     parallelRanges('adamUpdate', n, n, 16, (i0, i1) => [
       at[0] + 4 * i0, at[1] + 4 * i0, at[2] + 4 * i0, at[3] + 4 * i0, i1 - i0, stepSize, beta1, 1 - beta1, beta2, 1 - beta2,
     ]);
+  },
+  sgdUpdate(w, g, n, lr) {
+    const at = addresses(w, g);
+    if (!wasm || !at) return reference.sgdUpdate(w, g, n, lr);
+    parallelRanges('sgdUpdate', n, n, 16, (i0, i1) => [at[0] + 4 * i0, at[1] + 4 * i0, i1 - i0, lr]);
+  },
+  momentumUpdate(w, g, v, n, lr, momentum, nesterov) {
+    const at = addresses(w, g, v);
+    if (!wasm || !at) return reference.momentumUpdate(w, g, v, n, lr, momentum, nesterov);
+    parallelRanges('momentumUpdate', n, n, 16, (i0, i1) => [at[0] + 4 * i0, at[1] + 4 * i0, at[2] + 4 * i0, i1 - i0, lr, momentum, +nesterov]);
+  },
+  scaledUpdate(w, g, h, n, lr, decay, rate) {
+    const at = addresses(w, g, h);
+    if (!wasm || !at) return reference.scaledUpdate(w, g, h, n, lr, decay, rate);
+    parallelRanges('scaledUpdate', n, n, 16, (i0, i1) => [at[0] + 4 * i0, at[1] + 4 * i0, at[2] + 4 * i0, i1 - i0, lr, decay, rate]);
   },
   gatherColumns(source, rows, stride, columns, count, target) {
     const at = addresses(source, columns, target);

@@ -357,6 +357,72 @@ export function scatterColumns(source: usize, first: i32, rows: i32, count: i32,
   }
 }
 
+// The other optimizers' steps over n weights, as their TypeScript references in ../../elementwise.ts
+// (which the classes in src/optim call through the Kernels interface). Float32 throughout.
+// w -= lr * g
+export function sgdUpdate(w: usize, g: usize, n: i32, lr: f32): void {
+  const rate = f32x4.splat(lr);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    v128.store(w + at, f32x4.sub(v128.load(w + at), f32x4.mul(rate, v128.load(g + at))));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    store<f32>(w + at, load<f32>(w + at) - lr * load<f32>(g + at));
+  }
+}
+
+// v = momentum * v - lr * g, then w += v (Momentum), or w += momentum^2 v - (1 + momentum) lr g
+// (Nesterov, when nesterov).
+export function momentumUpdate(w: usize, g: usize, v: usize, n: i32, lr: f32, momentum: f32, nesterov: bool): void {
+  const rate = f32x4.splat(lr);
+  const keep = f32x4.splat(momentum);
+  const ahead = f32x4.splat(momentum * momentum);
+  const push = f32x4.splat((1 + momentum) * lr);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    const gi = v128.load(g + at);
+    const vi = flushSubnormal(f32x4.sub(f32x4.mul(keep, v128.load(v + at)), f32x4.mul(rate, gi)));
+    v128.store(v + at, vi);
+    const step = nesterov ? f32x4.sub(f32x4.mul(ahead, vi), f32x4.mul(push, gi)) : vi;
+    v128.store(w + at, f32x4.add(v128.load(w + at), step));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    const gi = load<f32>(g + at);
+    const vi = flushSubnormalScalar(momentum * load<f32>(v + at) - lr * gi);
+    store<f32>(v + at, vi);
+    store<f32>(w + at, load<f32>(w + at) + (nesterov ? momentum * momentum * vi - (1 + momentum) * lr * gi : vi));
+  }
+}
+
+// h = decay * h + (1 - decay) g^2 (RMSprop), or h += g^2 (AdaGrad, when decay is 1 and rate 1);
+// then w -= lr * g / (sqrt(h) + 1e-7).
+export function scaledUpdate(w: usize, g: usize, h: usize, n: i32, lr: f32, decay: f32, rate: f32): void {
+  const keep = f32x4.splat(decay);
+  const add = f32x4.splat(rate);
+  const step = f32x4.splat(lr);
+  const epsilon = f32x4.splat(1e-7);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = <usize>i << 2;
+    const gi = v128.load(g + at);
+    const hi = flushSubnormal(f32x4.add(f32x4.mul(keep, v128.load(h + at)), f32x4.mul(add, f32x4.mul(gi, gi))));
+    v128.store(h + at, hi);
+    const update = f32x4.div(f32x4.mul(step, gi), f32x4.add(f32x4.sqrt(hi), epsilon));
+    v128.store(w + at, f32x4.sub(v128.load(w + at), update));
+  }
+  for (; i < n; i++) {
+    const at = <usize>i << 2;
+    const gi = load<f32>(g + at);
+    const hi = flushSubnormalScalar(decay * load<f32>(h + at) + rate * (gi * gi));
+    store<f32>(h + at, hi);
+    store<f32>(w + at, load<f32>(w + at) - (lr * gi) / (sqrt<f32>(hi) + 1e-7));
+  }
+}
+
 // Zero for each lane whose exponent bits are all zero (a subnormal number, or zero), else the lane.
 // A weight whose gradient is exactly zero (an input pixel that is always blank, a hidden unit that
 // ReLU has shut for every image) has a first moment that shrinks by beta1 each step: after about 800
