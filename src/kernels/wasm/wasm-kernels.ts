@@ -185,6 +185,18 @@ function byPlanes(name: Job['name'], g: PoolGeometry, input: number, ...outputs:
   ]);
 }
 
+/**
+ * An optimizer's kernel over n weights and their state: its arguments are each view's address, the
+ * count, then the scalars. Each weight's update reads only its own values, so any split by ranges gives
+ * the same numbers. False, with nothing done, where a view is not float32 in the arena.
+ */
+function byElements(name: Job['name'], views: FloatArray[], n: number, scalars: number[]): boolean {
+  const at = addresses(...views);
+  if (!wasm || !at) return false;
+  parallelRanges(name, n, n, 16, (i0, i1) => [...at.map((address) => address + 4 * i0), i1 - i0, ...scalars]);
+  return true;
+}
+
 /** Addresses of all the buffers when every one is float32 in the arena, else undefined. */
 function addresses(...views: (FloatArray | Int32Array)[]): number[] | undefined {
   const result: number[] = [];
@@ -268,10 +280,9 @@ const directConvolution: DirectConvolution = {
     // must fit (they do for any first layer on MNIST: 30 maps of 24x24 take an eighth of it).
     if (4 * F * g.OH * g.OW > wasm.workspaceBytes()) {
       const maps = arenaFloat32(g.N * F * g.OH * g.OW);
-      const mapsAt = maps === undefined ? -1 : addressOf(maps);
-      if (maps === undefined || mapsAt < 0) return convReluPoolDirect(x, weights, bias, F, g, pool, out, winners);
+      if (maps === undefined) return convReluPoolDirect(x, weights, bias, F, g, pool, out, winners);
       directConvolution.forward(x, weights, bias, F, g, maps);
-      wasm.maxPoolWinners(mapsAt, g.N * F, g.OH, g.OW, pool.size, pool.stride, pool.OH, pool.OW, at[3], at[4], g.W);
+      wasm.maxPoolWinners(addressOf(maps), g.N * F, g.OH, g.OW, pool.size, pool.stride, pool.OH, pool.OW, at[3], at[4], g.W);
       return;
     }
     const threads = threadCount() > 1 && g.N * F * g.OH * g.OW * g.C * g.KH * g.KW >= parallelThreshold ? threadCount() : 1;
@@ -391,27 +402,18 @@ export const wasmKernels: Kernels = {
     ]);
   },
   adamUpdate(w, g, m, v, n, stepSize, beta1, beta2) {
-    const at = addresses(w, g, m, v);
-    if (!wasm || !at) return reference.adamUpdate(w, g, m, v, n, stepSize, beta1, beta2);
-    // Each weight's update reads only its own values: any split gives the same numbers.
-    parallelRanges('adamUpdate', n, n, 16, (i0, i1) => [
-      at[0] + 4 * i0, at[1] + 4 * i0, at[2] + 4 * i0, at[3] + 4 * i0, i1 - i0, stepSize, beta1, 1 - beta1, beta2, 1 - beta2,
-    ]);
+    if (!byElements('adamUpdate', [w, g, m, v], n, [stepSize, beta1, 1 - beta1, beta2, 1 - beta2])) {
+      reference.adamUpdate(w, g, m, v, n, stepSize, beta1, beta2);
+    }
   },
   sgdUpdate(w, g, n, lr) {
-    const at = addresses(w, g);
-    if (!wasm || !at) return reference.sgdUpdate(w, g, n, lr);
-    parallelRanges('sgdUpdate', n, n, 16, (i0, i1) => [at[0] + 4 * i0, at[1] + 4 * i0, i1 - i0, lr]);
+    if (!byElements('sgdUpdate', [w, g], n, [lr])) reference.sgdUpdate(w, g, n, lr);
   },
   momentumUpdate(w, g, v, n, lr, momentum, nesterov) {
-    const at = addresses(w, g, v);
-    if (!wasm || !at) return reference.momentumUpdate(w, g, v, n, lr, momentum, nesterov);
-    parallelRanges('momentumUpdate', n, n, 16, (i0, i1) => [at[0] + 4 * i0, at[1] + 4 * i0, at[2] + 4 * i0, i1 - i0, lr, momentum, +nesterov]);
+    if (!byElements('momentumUpdate', [w, g, v], n, [lr, momentum, +nesterov])) reference.momentumUpdate(w, g, v, n, lr, momentum, nesterov);
   },
   scaledUpdate(w, g, h, n, lr, decay, rate) {
-    const at = addresses(w, g, h);
-    if (!wasm || !at) return reference.scaledUpdate(w, g, h, n, lr, decay, rate);
-    parallelRanges('scaledUpdate', n, n, 16, (i0, i1) => [at[0] + 4 * i0, at[1] + 4 * i0, at[2] + 4 * i0, i1 - i0, lr, decay, rate]);
+    if (!byElements('scaledUpdate', [w, g, h], n, [lr, decay, rate])) reference.scaledUpdate(w, g, h, n, lr, decay, rate);
   },
   gatherColumns(source, rows, stride, columns, count, target) {
     const at = addresses(source, columns, target);

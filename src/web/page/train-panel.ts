@@ -51,7 +51,7 @@ export function createTrainPanel(presetNames: string[], mnist: Record<string, st
       redraw();
     }), chartInterval);
   };
-  // At once: at the end of a run, whose last batches may not have been drawn yet.
+  // At once: when a run pauses or ends, whose last batches may not have been drawn yet.
   const redraw = (): void => {
     if (progressText !== '') progressLine.textContent = progressText;
     progressText = '';
@@ -100,8 +100,7 @@ export function createTrainPanel(presetNames: string[], mnist: Record<string, st
         break;
       case 'paused':
         snapshot = message.snapshot;
-        if (progressText !== '') progressLine.textContent = progressText;
-        progressText = '';
+        redraw();
         progressLine.textContent += ' · paused';
         setState('paused');
         break;
