@@ -48,7 +48,7 @@ interface KernelExports {
   convolutionForward(x: number, weights: number, bias: number, first: number, count: number, C: number, H: number, W: number, F: number, K: number, OH: number, OW: number, out: number): void;
   convolutionWeightGradient(x: number, dout: number, N: number, C: number, H: number, W: number, first: number, count: number, F: number, K: number, OH: number, OW: number, dW: number, db: number): void;
   convolutionReluPool(x: number, weights: number, bias: number, first: number, count: number, C: number, H: number, W: number, F: number, K: number, size: number, stride: number, scratch: number, out: number, winners: number): void;
-  convolutionWeightGradientPooled(x: number, dpool: number, winners: number, N: number, C: number, H: number, W: number, first: number, count: number, F: number, K: number, size: number, stride: number, dW: number, db: number): void;
+  convolutionWeightGradientPooled(x: number, dpool: number, winners: number, N: number, C: number, H: number, W: number, first: number, count: number, F: number, K: number, size: number, stride: number, dW: number, db: number, workspace: number): void;
 }
 
 const available = kernelsModule !== undefined;
@@ -168,11 +168,14 @@ export function multiplyAddPeakGflops(iterations: number): number {
   return (96 * iterations * threads) / (best / 1000) / 1e9;
 }
 
-/** Runs `name` once per share of [0, total), or here alone when the work is small. */
-function parallelRanges(name: Job['name'], total: number, work: number, unit: number, args: (start: number, end: number) => number[]): void {
+/** Runs `name` once per share of [0, total), or here alone when the work is small; `thread` is the index of
+ * the thread a share runs on, so a job can take that thread's workspace. */
+function parallelRanges(
+  name: Job['name'], total: number, work: number, unit: number, args: (start: number, end: number, thread: number) => number[],
+): void {
   const ranges = threadCount() > 1 && work >= parallelThreshold ? shares(total, threadCount(), unit) : [[0, total] as [number, number]];
-  if (ranges.length === 1) runJob({ name, args: args(0, total) });
-  else runParallel(ranges.map(([start, end]) => ({ name, args: args(start, end) })));
+  if (ranges.length === 1) runJob({ name, args: args(0, total, 0) });
+  else runParallel(ranges.map(([start, end], thread) => ({ name, args: args(start, end, thread) })));
 }
 
 /**
@@ -296,9 +299,10 @@ const directConvolution: DirectConvolution = {
   pooledWeightGradient(x, dpool, winners, pool, F, g, dW, db) {
     const at = addresses(arenaInput(x, g.N * g.C * g.H * g.W), dpool, winners, dW, db);
     if (!wasm || !at) return convWeightGradientPooled(x, dpool, winners, pool, F, g, dW, db);
-    // Split by filters, as the dense gradient: each thread owns its filters' weights.
-    parallelRanges('convolutionWeightGradientPooled', F, g.N * F * pool.OH * pool.OW * g.C * g.KH * g.KW, 1, (f0, f1) => [
-      at[0], at[1], at[2], g.N, g.C, g.H, g.W, f0, f1 - f0, F, g.KH, pool.size, pool.stride, at[3], at[4],
+    // Split by filters, as the dense gradient: each thread owns its filters' weights, and gathers the
+    // winners it needs in its own workspace.
+    parallelRanges('convolutionWeightGradientPooled', F, g.N * F * pool.OH * pool.OW * g.C * g.KH * g.KW, 1, (f0, f1, thread) => [
+      at[0], at[1], at[2], g.N, g.C, g.H, g.W, f0, f1 - f0, F, g.KH, pool.size, pool.stride, at[3], at[4], workspaces[thread],
     ]);
   },
 };

@@ -4,6 +4,7 @@
 // itself: four neighbouring outputs at a time in one vector, one row of KW weights held in
 // registers. The TypeScript reference is conv2dDirect in ../../conv-direct.ts.
 
+import { workspaceBytes } from './gemm.as';
 import { maxPoolWinners } from './layers.as';
 import { madd } from './simd.as';
 
@@ -339,14 +340,17 @@ function weightRow(
 // zeros of the other positions too, three quarters of them for 2x2 pooling. dpool and winners are
 // (N,F,PH,PW), winners as convolutionReluPool gives them (a patch's start in its image, or -1).
 // dW and db as convolutionWeightGradient, for filters first..first+count; the convolution has
-// stride 1 and no padding, so OH = H-K+1 and OW = W-K+1.
+// stride 1 and no padding, so OH = H-K+1 and OW = W-K+1. workspace is the thread's (workspaceBytes).
 export function convolutionWeightGradientPooled(
   x: usize, dpool: usize, winners: usize, N: i32, C: i32, H: i32, W: i32, first: i32, count: i32,
-  F: i32, K: i32, size: i32, stride: i32, dW: usize, db: usize,
+  F: i32, K: i32, size: i32, stride: i32, dW: usize, db: usize, workspace: usize,
 ): void {
   const PH = (H - K + 1 - size) / stride + 1;
   const PW = (W - K + 1 - size) / stride + 1;
   const units = PH * PW;
+  // How many images' gathered winners the workspace holds, eight bytes each and three spare (none for
+  // maps larger than about 270x270, which take the path for any filter size).
+  const images = ((workspaceBytes() >> 3) - 3) / units;
   for (let f = first; f < first + count; f++) {
     let biasSum = f32x4.splat(0);
     let tail: f32 = 0;
@@ -366,47 +370,104 @@ export function convolutionWeightGradientPooled(
     store<f32>(db + (<usize>f << 2), horizontal(biasSum) + tail);
     for (let c = 0; c < C; c++) {
       const row = dW + (<usize>((f * C + c) * K * K) << 2);
-      if (K == 5) pooledRows5(x, dpool, winners, N, C, H, W, f, F, c, units, row);
+      if (K == 5 && images > 0) pooledRows5(x, dpool, winners, N, C, H, W, f, F, c, units, row, workspace, images);
       else pooledRowsAny(x, dpool, winners, N, C, H, W, f, F, c, K, units, row);
     }
   }
 }
 
 // For 5x5 filters, all in vectors: each filter row's kw 0..3 in one accumulator, and its kw 1..4 in
-// another whose last lane (kw 4) is the one kept. (Five more floats as scalars, or two passes of five
-// vectors, measured slower: V8 then keeps sums on the stack, or pays the per-unit work twice.)
+// another whose last lane (kw 4) is the one kept. First the units ReLU let through are gathered into
+// two lists, their patches' addresses and their gradients, with no branch; then two passes over them,
+// filter rows 0..2 and rows 3..4. One pass with all ten sums did not fit V8's vector registers (it
+// schedules the ten loads first), and the sums it kept on the stack made each unit wait for a store
+// and a reload; and a branch on every unit mispredicted where digits' strokes begin and end. Each sum
+// adds the same terms in the same order as one pass would, so the numbers are the same. The lists
+// live in the thread's matrix-product workspace, as many images at a time as fit.
 function pooledRows5(
   x: usize, dpool: usize, winners: usize, N: i32, C: i32, H: i32, W: i32, f: i32, F: i32, c: i32, units: i32, row: usize,
+  workspace: usize, images: i32,
 ): void {
-  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0), a4 = f32x4.splat(0);
-  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0), b4 = f32x4.splat(0);
-  const step = <usize>W << 2;
-  for (let n = 0; n < N; n++) {
+  const gradients = workspace + (<usize>(workspaceBytes() >> 3) << 2);
+  memory.fill(row, 0, 25 << 2);
+  for (let n0 = 0; n0 < N; n0 += images) {
+    const count = gatherWinners(x, dpool, winners, n0, min(N, n0 + images), C, H, W, f, F, c, units, workspace, gradients);
+    pooledRowsTop(workspace, gradients, count, W, row);
+    pooledRowsBottom(workspace, gradients, count, W, row);
+  }
+}
+
+// For each 4-bit mask of lanes to keep, the swizzle that moves those lanes, in order, to the front.
+const keptLanesFirst = memory.data<i32>([
+  -1, -1, -1, -1,
+  0x03020100, -1, -1, -1,
+  0x07060504, -1, -1, -1,
+  0x03020100, 0x07060504, -1, -1,
+  0x0b0a0908, -1, -1, -1,
+  0x03020100, 0x0b0a0908, -1, -1,
+  0x07060504, 0x0b0a0908, -1, -1,
+  0x03020100, 0x07060504, 0x0b0a0908, -1,
+  0x0f0e0d0c, -1, -1, -1,
+  0x03020100, 0x0f0e0d0c, -1, -1,
+  0x07060504, 0x0f0e0d0c, -1, -1,
+  0x03020100, 0x07060504, 0x0f0e0d0c, -1,
+  0x0b0a0908, 0x0f0e0d0c, -1, -1,
+  0x03020100, 0x0b0a0908, 0x0f0e0d0c, -1,
+  0x07060504, 0x0b0a0908, 0x0f0e0d0c, -1,
+  0x03020100, 0x07060504, 0x0b0a0908, 0x0f0e0d0c,
+]);
+
+// The units of images n0..n1 (filter f) that ReLU let through: their patches' addresses in x (channel
+// c) from addresses on, their gradients from gradients on; returns how many. Four units at a time,
+// each vector of four stored whole with the kept lanes moved to its front, so a list may be written up
+// to three entries past its end.
+function gatherWinners(
+  x: usize, dpool: usize, winners: usize, n0: i32, n1: i32, C: i32, H: i32, W: i32, f: i32, F: i32, c: i32, units: i32,
+  addresses: usize, gradients: usize,
+): i32 {
+  let count = 0;
+  for (let n = n0; n < n1; n++) {
     const plane = <usize>((n * F + f) * units) << 2;
-    const image = x + (<usize>((n * C + c) * H * W) << 2);
-    const end = plane + (<usize>units << 2);
-    for (let at = plane; at < end; at += 4) {
-      // Units ReLU stopped add nothing. On digits they come in runs (the blank margins give every
-      // window of a filter the same sign), so the branch is cheap where the work it skips is not.
-      const start = load<i32>(winners + at);
-      if (start < 0) continue;
-      const g = v128.load32_splat(dpool + at);
-      let patch = image + (<usize>start << 2);
-      a0 = madd(g, v128.load(patch), a0);
-      b0 = madd(g, v128.load(patch, 4), b0);
-      patch += step;
-      a1 = madd(g, v128.load(patch), a1);
-      b1 = madd(g, v128.load(patch, 4), b1);
-      patch += step;
-      a2 = madd(g, v128.load(patch), a2);
-      b2 = madd(g, v128.load(patch, 4), b2);
-      patch += step;
-      a3 = madd(g, v128.load(patch), a3);
-      b3 = madd(g, v128.load(patch, 4), b3);
-      patch += step;
-      a4 = madd(g, v128.load(patch), a4);
-      b4 = madd(g, v128.load(patch, 4), b4);
+    const image = i32x4.splat(<i32>(x + (<usize>((n * C + c) * H * W) << 2)));
+    const last = plane + (<usize>units << 2);
+    let at = plane;
+    for (; at + 16 <= last; at += 16) {
+      const starts = v128.load(winners + at);
+      const kept = i32x4.bitmask(starts) ^ 15;
+      const pattern = v128.load(keptLanesFirst + (<usize>kept << 4));
+      const patches = i32x4.add(image, i32x4.shl(starts, 2));
+      v128.store(addresses + (<usize>count << 2), i8x16.swizzle(patches, pattern));
+      v128.store(gradients + (<usize>count << 2), i8x16.swizzle(v128.load(dpool + at), pattern));
+      count += popcnt(kept);
     }
+    for (; at < last; at += 4) {
+      const start = load<i32>(winners + at);
+      store<i32>(addresses + (<usize>count << 2), i32x4.extract_lane(image, 0) + (start << 2));
+      store<f32>(gradients + (<usize>count << 2), load<f32>(dpool + at));
+      count += ~start >>> 31;
+    }
+  }
+  return count;
+}
+
+// Filter rows 0, 1 and 2 of pooledRows5, added to what row holds. A row's kw 1..4 vector is read back
+// from where its kw 4 was stored; its other lanes are never kept.
+function pooledRowsTop(addresses: usize, gradients: usize, count: i32, W: i32, row: usize): void {
+  let a0 = v128.load(row), b0 = v128.load(row, 4);
+  let a1 = v128.load(row, 20), b1 = v128.load(row, 24);
+  let a2 = v128.load(row, 40), b2 = v128.load(row, 44);
+  const step = <usize>W << 2;
+  for (let i = 0; i < count; i++) {
+    const g = v128.load32_splat(gradients + (<usize>i << 2));
+    let patch = <usize>load<u32>(addresses + (<usize>i << 2));
+    a0 = madd(g, v128.load(patch), a0);
+    b0 = madd(g, v128.load(patch, 4), b0);
+    patch += step;
+    a1 = madd(g, v128.load(patch), a1);
+    b1 = madd(g, v128.load(patch, 4), b1);
+    patch += step;
+    a2 = madd(g, v128.load(patch), a2);
+    b2 = madd(g, v128.load(patch, 4), b2);
   }
   // Row kh is dW[kh*5 .. kh*5+4]: its kw 0..3, then kw 4 from the other sum; the next row's vector
   // starts after it.
@@ -416,6 +477,21 @@ function pooledRows5(
   store<f32>(row, f32x4.extract_lane(b1, 3), 36);
   v128.store(row, a2, 40);
   store<f32>(row, f32x4.extract_lane(b2, 3), 56);
+}
+
+// Filter rows 3 and 4 of pooledRows5, as pooledRowsTop.
+function pooledRowsBottom(addresses: usize, gradients: usize, count: i32, W: i32, row: usize): void {
+  let a3 = v128.load(row, 60), b3 = v128.load(row, 64);
+  let a4 = v128.load(row, 80), b4 = v128.load(row, 84);
+  const step = <usize>W << 2;
+  for (let i = 0; i < count; i++) {
+    const g = v128.load32_splat(gradients + (<usize>i << 2));
+    const patch = <usize>load<u32>(addresses + (<usize>i << 2)) + 3 * step;
+    a3 = madd(g, v128.load(patch), a3);
+    b3 = madd(g, v128.load(patch, 4), b3);
+    a4 = madd(g, v128.load(patch + step), a4);
+    b4 = madd(g, v128.load(patch + step, 4), b4);
+  }
   v128.store(row, a3, 60);
   store<f32>(row, f32x4.extract_lane(b3, 3), 76);
   v128.store(row, a4, 80);
